@@ -1,0 +1,23 @@
+"""The JSON API, version 1. Each app registers its endpoints in its own api.py."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from govlab.accounts.api import register as register_accounts
+from govlab.accounts.api import urlpatterns as accounts_urlpatterns
+from govlab.challenges.api import register as register_challenges
+from govlab.labs.api import register as register_labs
+from govlab.notifications.api import register as register_notifications
+from govlab.organisations.api import register as register_organisations
+from govlab.taxonomy.api import register as register_taxonomy
+
+router = DefaultRouter()
+register_labs(router)
+register_organisations(router)
+register_accounts(router)
+register_taxonomy(router)
+register_notifications(router)
+register_challenges(router)
+
+app_name = "api"
+urlpatterns = [*accounts_urlpatterns, path("", include(router.urls))]
