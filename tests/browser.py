@@ -1,0 +1,129 @@
+"""Browser-test support: Playwright driving the system's Chromium, axe on every page, CSP errors.
+
+Loaded as a pytest plugin by tests/conftest.py, so every test can ask for the ``page`` fixture. A browser
+test module sets ``pytestmark = BROWSER`` and calls ``assert_accessible(page)`` on every page it visits.
+Browser tests are skipped when no Chromium is installed, unless GOVLAB_REQUIRE_BROWSER=1 (as in CI), where
+they fail instead.
+
+Starting Chromium costs seconds, so each test process (each xdist worker) starts it once, at its first
+browser test, and every test gets a fresh browser context (its own cookies, storage and cache) and page.
+Playwright's sync API keeps an event loop running in the main thread while it is started, which would make
+Django refuse ORM calls (SynchronousOnlyOperation) in any later test: so browser tests are run last, one
+after the other, and Playwright is stopped as soon as a test that does not use ``page`` comes next.
+"""
+
+import importlib.util
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+PLAYWRIGHT = importlib.util.find_spec("playwright") is not None
+REQUIRED = bool(os.environ.get("GOVLAB_REQUIRE_BROWSER"))
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+BROWSER = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        (CHROMIUM is None or not PLAYWRIGHT) and not REQUIRED, reason="no Chromium or Playwright installed"
+    ),
+]
+
+
+class _Chromium:
+    """The one Playwright and Chromium of this test process, started on first use."""
+
+    playwright = None
+    browser = None
+
+    def get(self):
+        if self.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            self.playwright = sync_playwright().start()
+            try:
+                self.browser = self.playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=["--no-sandbox"]
+                )
+            except BaseException:
+                self.stop()
+                raise
+        return self.browser
+
+    def stop(self):
+        browser, playwright = self.browser, self.playwright
+        self.browser = self.playwright = None
+        try:
+            if browser is not None:
+                browser.close()
+        finally:
+            if playwright is not None:
+                playwright.stop()
+
+
+_chromium = _Chromium()
+
+
+def _uses_browser(item):
+    return item is not None and "page" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the transactional tests last
+def pytest_collection_modifyitems(items):
+    """Browser tests last (keeping their order), so one Chromium serves them all in a row."""
+    items[:] = [item for item in items if not _uses_browser(item)] + [
+        item for item in items if _uses_browser(item)
+    ]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if not _uses_browser(item):
+        _chromium.stop()
+        return (yield)
+    # The test's fixtures (set up before ``page``) and the database flush after it run while Playwright's
+    # event loop is running: allow the ORM there, as the ``page`` fixture does for the test itself.
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        return (yield)
+    finally:
+        if not _uses_browser(nextitem):
+            _chromium.stop()
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
+
+
+def pytest_sessionfinish():
+    _chromium.stop()
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are safe.
+    monkeypatch.setenv(ASYNC_UNSAFE, "true")
+    context = _chromium.get().new_context(base_url=live_server.url)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.csp_errors = errors
+        yield page
+    finally:
+        context.close()
+
+
+def assert_accessible(page):
+    """No axe violations of any impact on the page, and no Content-Security-Policy errors so far."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = [
+        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+    ]
+    assert violations == []
+    assert [error for error in page.csp_errors if "Content Security Policy" in error] == []
