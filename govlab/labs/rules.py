@@ -1,0 +1,55 @@
+"""Who may do what in a lab. Named predicates, used alike by views, templates and the API."""
+
+import rules
+
+from .enums import LabRole
+from .selectors import user_lab_roles
+
+
+def _roles(user, lab) -> set[str]:
+    if lab is None:
+        return set()
+    return user_lab_roles(user).get(lab.pk, set())
+
+
+@rules.predicate
+def is_lab_manager(user, lab) -> bool:
+    return LabRole.MANAGER in _roles(user, lab)
+
+
+@rules.predicate
+def is_lab_staff(user, lab) -> bool:
+    """Manager or staff: the team that runs the lab."""
+    return bool(_roles(user, lab) & {LabRole.MANAGER, LabRole.STAFF})
+
+
+@rules.predicate
+def is_lab_evaluator(user, lab) -> bool:
+    return LabRole.EVALUATOR in _roles(user, lab)
+
+
+@rules.predicate
+def is_lab_mentor(user, lab) -> bool:
+    return LabRole.MENTOR in _roles(user, lab)
+
+
+@rules.predicate
+def is_lab_member(user, lab) -> bool:
+    """Any role in the lab."""
+    return bool(_roles(user, lab))
+
+
+@rules.predicate
+def is_lab_public(user, lab) -> bool:
+    return lab is not None and lab.is_active
+
+
+is_superuser = rules.is_superuser
+
+rules.add_perm("labs.view_lab", is_lab_public | is_lab_member | is_superuser)
+rules.add_perm("labs.add_lab", is_superuser)
+rules.add_perm("labs.change_lab", is_lab_manager | is_superuser)
+rules.add_perm("labs.manage_lab_members", is_lab_manager | is_superuser)
+rules.add_perm("labs.view_lab_members", is_lab_staff | is_superuser)
+rules.add_perm("labs.view_lab_audit", is_lab_staff | is_superuser)
+rules.add_perm("labs.manage_lab_organisations", is_lab_staff | is_superuser)
