@@ -1,0 +1,91 @@
+"""The challenge state machine as data: who may move a challenge from which state to which.
+
+One table, read by the one state-change service (services.challenge_transition), by the UI to offer
+actions, and by the tests (every allowed and refused transition, by role).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ChallengeStatus as S
+
+ENTITY = "entity"  # a member of the owning public entity
+LAB = "lab"  # the lab's manager or staff
+MANAGER = "manager"  # the lab's manager only
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: S
+    target: S
+    actors: frozenset[str]
+    label: object
+    needs_reason: bool = False
+    gate: bool = False  # the readiness checklist must be met (or overridden by a manager)
+
+
+def _t(name, source, target, actors, label, **kwargs) -> Transition:
+    return Transition(name, source, target, frozenset(actors), label, **kwargs)
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t("submit", S.DRAFT, S.SUBMITTED, {ENTITY}, _("Submit to the lab")),
+    _t("start_screening", S.SUBMITTED, S.IN_SCREENING, {LAB}, _("Start screening")),
+    _t(
+        "request_information",
+        S.IN_SCREENING,
+        S.MORE_INFO_REQUESTED,
+        {LAB},
+        _("Ask for more information"),
+        needs_reason=True,
+    ),
+    _t(
+        "resubmit",
+        S.MORE_INFO_REQUESTED,
+        S.IN_SCREENING,
+        {ENTITY},
+        _("Resubmit with the information asked for"),
+    ),
+    _t("accept", S.IN_SCREENING, S.ACCEPTED, {LAB}, _("Accept")),
+    _t("decline", S.IN_SCREENING, S.DECLINED, {LAB}, _("Decline"), needs_reason=True),
+    _t("decline", S.SUBMITTED, S.DECLINED, {LAB}, _("Decline"), needs_reason=True),
+    _t("start_characterisation", S.ACCEPTED, S.CHARACTERISING, {LAB, ENTITY}, _("Start characterisation")),
+    _t("mark_ready", S.CHARACTERISING, S.READY_FOR_CALL, {LAB}, _("Mark ready for a call"), gate=True),
+    _t(
+        "reopen_characterisation",
+        S.READY_FOR_CALL,
+        S.CHARACTERISING,
+        {LAB},
+        _("Reopen characterisation"),
+        needs_reason=True,
+    ),
+    *(
+        _t("withdraw", source, S.WITHDRAWN, {ENTITY}, _("Withdraw"), needs_reason=True)
+        for source in (
+            S.SUBMITTED,
+            S.IN_SCREENING,
+            S.MORE_INFO_REQUESTED,
+            S.ACCEPTED,
+            S.CHARACTERISING,
+            S.READY_FOR_CALL,
+        )
+    ),
+    *(
+        _t("abandon", source, S.ABANDONED, {LAB}, _("Abandon"), needs_reason=True)
+        for source in (S.ACCEPTED, S.CHARACTERISING, S.READY_FOR_CALL)
+    ),
+)
+
+BY_SOURCE_TARGET: dict[tuple[str, str], Transition] = {(t.source, t.target): t for t in TRANSITIONS}
+
+
+def find_transition(source: str, target: str) -> Transition | None:
+    return BY_SOURCE_TARGET.get((source, target))
+
+
+def transitions_from(source: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.source == source]
