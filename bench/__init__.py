@@ -1,0 +1,1 @@
+"""Repeatable load tests of govlab's public pages (see docs/performance.md)."""
