@@ -46,7 +46,7 @@ from .models import (
     WorksheetVersion,
 )
 from .rules import is_challenge_entity_member
-from .workflow import ENTITY, LAB, find_transition
+from .workflow import CALL, ENTITY, LAB, find_transition
 from .worksheets import clean_worksheet_data
 
 
@@ -859,8 +859,13 @@ def challenge_transition(
     reason: str = "",
     decline_reason: str = "",
     override_justification: str = "",
+    via_call: bool = False,
 ) -> Challenge:
-    """Move a challenge to ``target``: the guard, the write, the timeline, the audit entry, the notices."""
+    """Move a challenge to ``target``: the guard, the write, the timeline, the audit entry, the notices.
+
+    ``via_call`` is set only by the calls service: it may take the transitions whose actor is CALL, for
+    lab staff (publishing or cancelling a call moves its challenges).
+    """
     locked = (
         Challenge.objects.select_for_update(of=("self",))
         .select_related("lab", "owner", "campaign")
@@ -877,7 +882,11 @@ def challenge_transition(
             },
             code="invalid_transition",
         )
-    if not (transition.actors & actor_kinds(actor, locked)) and not getattr(actor, "is_superuser", False):
+    kinds = actor_kinds(actor, locked)
+    if via_call and LAB in kinds:
+        kinds.add(CALL)
+    only_via_call = transition.actors == {CALL} and not via_call
+    if only_via_call or (not (transition.actors & kinds) and not getattr(actor, "is_superuser", False)):
         raise ValidationError(
             _("You may not do this: %(action)s.") % {"action": str(transition.label).lower()},
             code="not_allowed",

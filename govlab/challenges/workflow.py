@@ -15,6 +15,7 @@ from .enums import ChallengeStatus as S
 ENTITY = "entity"  # a member of the owning public entity
 LAB = "lab"  # the lab's manager or staff
 MANAGER = "manager"  # the lab's manager only
+CALL = "call"  # the calls service, on a call's publication or cancellation (never offered as a button)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,15 @@ TRANSITIONS: tuple[Transition, ...] = (
             S.CHARACTERISING,
             S.READY_FOR_CALL,
         )
+    ),
+    _t("open_call", S.READY_FOR_CALL, S.IN_CALL, {CALL}, _("Open a call for solutions")),
+    _t(
+        "call_cancelled",
+        S.IN_CALL,
+        S.READY_FOR_CALL,
+        {CALL},
+        _("Return to ready: the call was cancelled"),
+        needs_reason=True,
     ),
     *(
         _t("abandon", source, S.ABANDONED, {LAB}, _("Abandon"), needs_reason=True)

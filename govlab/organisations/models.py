@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from govlab.core.i18n import TranslatedField
 from govlab.core.uploads import image_upload
 
-from .enums import HelixSector, OrganisationKind, OrganisationRole, OrganisationSize
+from .enums import TRL_LEVELS, HelixSector, OrganisationKind, OrganisationRole, OrganisationSize
 
 
 def organisation_logo_path(instance: Organisation, filename: str) -> str:
@@ -44,6 +44,25 @@ class Organisation(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1000), MaxValueValidator(2100)],
+    )
+    main_solution = TranslatedField(
+        _("main solution"),
+        blank=True,
+        max_length=2000,
+        help_text=_("What the organisation offers, in a few sentences (solvers)."),
+    )
+    trl = models.PositiveSmallIntegerField(
+        _("TRL of the main solution"),
+        null=True,
+        blank=True,
+        choices=TRL_LEVELS,
+        help_text=_("Technology readiness level on the EU scale, 1 to 9."),
+    )
+    interests = TranslatedField(
+        _("what we want to hear about"),
+        blank=True,
+        max_length=2000,
+        help_text=_("The problems, sectors or kinds of call the organisation wants to hear about."),
     )
     logo = models.ImageField(
         _("logo"), upload_to=organisation_logo_path, blank=True, validators=[image_upload]

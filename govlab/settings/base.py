@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "govlab.labs",
     "govlab.organisations",
     "govlab.challenges",
+    "govlab.calls",
     "govlab.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: deadlines are judged on when a request arrived (govlab.core.middleware).
+    "govlab.core.middleware.ReceivedAtMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

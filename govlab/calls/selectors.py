@@ -1,0 +1,145 @@
+"""Reads for calls and applications, each in a fixed number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from govlab.labs.enums import LAB_TEAM_ROLES
+from govlab.labs.rules import is_lab_staff
+from govlab.labs.selectors import user_lab_roles
+from govlab.organisations.enums import SOLVER_KINDS
+from govlab.organisations.models import Organisation
+from govlab.organisations.selectors import user_organisation_roles
+
+from .enums import ApplicationStatus, CallStatus
+from .models import Application, Call, Enquiry, FormQuestion
+
+CALL_STATES = ("open", "upcoming", "closed")
+
+
+def _call_list_base() -> QuerySet[Call]:
+    return Call.objects.select_related("lab").prefetch_related("challenges")
+
+
+def call_list_public(
+    *, lab=None, state: str | None = "open", q: str | None = None, now=None
+) -> QuerySet[Call]:
+    """Published calls the public may see. ``state``: open (before the deadline), closed, or None for all.
+
+    "upcoming" lists published calls whose publication date has not come: shown to no one but staff,
+    so for the public it is always empty; it exists for lab views that reuse this filter.
+    """
+    now = now or timezone.now()
+    calls = _call_list_base().filter(status=CallStatus.PUBLISHED, publishes_at__lte=now)
+    if lab is not None:
+        calls = calls.filter(lab=lab)
+    if state == "open":
+        calls = calls.filter(deadline__gt=now).order_by("deadline", "pk")
+    elif state == "closed":
+        calls = calls.filter(deadline__lte=now).order_by("-deadline", "pk")
+    elif state == "upcoming":
+        calls = calls.none()
+    if q:
+        text = q.strip()[:200]
+        # Titles and summaries are JSON of language to text; a text search across their serialised form.
+        calls = calls.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Q(slug__icontains=text))
+    return calls
+
+
+def call_list_lab(lab) -> QuerySet[Call]:
+    """Every call of the lab, with application counts by state."""
+    return (
+        _call_list_base()
+        .filter(lab=lab)
+        .annotate(
+            application_count=Count("applications", distinct=True),
+            submitted_count=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True
+            ),
+            draft_count=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.DRAFT), distinct=True
+            ),
+        )
+        .order_by("-created_at", "pk")
+    )
+
+
+def call_visible_to(user, call: Call) -> bool:
+    return call.is_visible() or is_lab_staff(user, call.lab) or getattr(user, "is_superuser", False)
+
+
+def stage_questions(call: Call, stage: str) -> list[FormQuestion]:
+    return list(FormQuestion.objects.filter(call=call, stage=stage))
+
+
+def application_list_for_call(
+    call: Call, *, challenge=None, status: str | None = None
+) -> QuerySet[Application]:
+    applications = (
+        Application.objects.filter(call=call)
+        .select_related("organisation", "challenge", "call", "call__lab")
+        .prefetch_related("files")
+        .annotate(revision_count=Count("revisions"))
+        .order_by("challenge__reference", "organisation__name", "stage", "pk")
+    )
+    if challenge is not None:
+        applications = applications.filter(challenge=challenge)
+    if status:
+        applications = applications.filter(status=status)
+    return applications
+
+
+def application_counts(call: Call) -> list[dict]:
+    """[{challenge_id, status, n}] for the call dashboard's table."""
+    return list(
+        Application.objects.filter(call=call)
+        .values("challenge_id", "stage", "status")
+        .annotate(n=Count("pk"))
+    )
+
+
+def user_solver_organisations(user) -> list[Organisation]:
+    """The active solver organisations this person belongs to (they may apply on their behalf)."""
+    organisation_ids = list(user_organisation_roles(user))
+    if not organisation_ids:
+        return []
+    return list(
+        Organisation.objects.filter(pk__in=organisation_ids, kind__in=SOLVER_KINDS, is_active=True).order_by(
+            "name"
+        )
+    )
+
+
+def applications_for_user(user) -> QuerySet[Application]:
+    """Every application of the organisations this person belongs to: the solver's workspace."""
+    organisation_ids = list(user_organisation_roles(user))
+    return (
+        Application.objects.filter(organisation_id__in=organisation_ids)
+        .select_related("call", "call__lab", "challenge", "organisation")
+        .prefetch_related(Prefetch("call__extensions"))
+        .order_by("call__deadline", "pk")
+    )
+
+
+def visible_applications(user) -> QuerySet[Application]:
+    """What this person may see through any list (API, exports): their organisations' and their labs'."""
+    if getattr(user, "is_superuser", False):
+        return Application.objects.all()
+    staff_labs = [lab_id for lab_id, roles in user_lab_roles(user).items() if roles & set(LAB_TEAM_ROLES)]
+    organisation_ids = list(user_organisation_roles(user))
+    return Application.objects.filter(
+        Q(organisation_id__in=organisation_ids) | Q(call__lab_id__in=staff_labs)
+    )
+
+
+def enquiries_public(call: Call) -> QuerySet[Enquiry]:
+    return Enquiry.objects.filter(call=call, is_published=True).order_by("published_at", "pk")
+
+
+def enquiries_for_staff(call: Call) -> QuerySet[Enquiry]:
+    return (
+        Enquiry.objects.filter(call=call)
+        .select_related("organisation", "answered_by", "asked_by")
+        .order_by(F("answered_at").asc(nulls_first=True), "-created_at")
+    )
