@@ -27,8 +27,7 @@ def call_list_public(
 ) -> QuerySet[Call]:
     """Published calls the public may see. ``state``: open (before the deadline), closed, or None for all.
 
-    "upcoming" lists published calls whose publication date has not come: shown to no one but staff,
-    so for the public it is always empty; it exists for lab views that reuse this filter.
+    Calls whose publication date has not come are not public: the API shows them to the lab's staff.
     """
     now = now or timezone.now()
     calls = _call_list_base().filter(status=CallStatus.PUBLISHED, publishes_at__lte=now)
@@ -38,7 +37,7 @@ def call_list_public(
         calls = calls.filter(deadline__gt=now).order_by("deadline", "pk")
     elif state == "closed":
         calls = calls.filter(deadline__lte=now).order_by("-deadline", "pk")
-    elif state == "upcoming":
+    elif state == "upcoming":  # announced for later: not public yet
         calls = calls.none()
     if q:
         text = q.strip()[:200]

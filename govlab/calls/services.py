@@ -1137,13 +1137,16 @@ def application_upload(
 
 
 def application_gaps(
-    application: Application, questions: list[FormQuestion] | None = None
+    application: Application, questions: list[FormQuestion] | None = None, file_ids: set[int] | None = None
 ) -> dict[str, list[str]]:
-    """What a submit would refuse, by question key (and "declarations", "partners", "organisation")."""
+    """What a submit would refuse, by question key (and "declarations", "partners", "organisation").
+
+    Lists pass the ``questions`` and the application's ``file_ids`` they prefetched, to keep a fixed
+    number of queries.
+    """
     if questions is None:
         questions = _questions(application.call, application.stage)
     gaps: dict[str, list[str]] = {}
-    file_ids = None
     for question in questions:
         value = application.answers.get(question.key)
         if forms_engine.is_empty(value):
@@ -1151,7 +1154,7 @@ def application_gaps(
                 gaps[question.key] = [_("This question is required.")]
             continue
         if question.kind == QuestionKind.FILE and file_ids is None:
-            file_ids = set(application.files.values_list("pk", flat=True))
+            file_ids = {f.pk for f in application.files.all()}
         try:
             forms_engine.clean_answer(question.kind, question.config, value, file_ids=file_ids)
         except ValidationError as error:

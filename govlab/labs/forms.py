@@ -15,8 +15,8 @@ from govlab.core.uploads import image_upload
 from .enums import LabRole
 from .models import Lab, LabMembership
 
-# Addresses under /labs/ that are pages, not labs.
-RESERVED_SLUGS = frozenset({"new"})
+# Words that addresses use after /labs/ or /calls/ and so cannot name a lab.
+RESERVED_SLUGS = frozenset({"new", "mine", "applications", "receipts", "lab"})
 
 SETTINGS_FIELDS = (
     "name",
