@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("govlab.organisations.urls")),
     path("notifications/", include("govlab.notifications.urls")),
     path("challenges/", include("govlab.challenges.urls")),
+    path("calls/", include("govlab.calls.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=False,
 )

@@ -1,0 +1,186 @@
+"""CSV and XLSX exports of a call's applications for the lab: one row per application.
+
+Each question of the stage is one column. The answers are those of the latest submitted revision (what the
+organisation handed in); an application never submitted shows its working copy. Every cell goes through
+``safe_cell``: text a spreadsheet would run as a formula (= + - @, tab, carriage return) gets a leading
+quote, so a hostile answer such as ``=HYPERLINK(...)`` stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zoneinfo
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from govlab.challenges.exports import BOM, safe_cell
+from govlab.core.i18n import pick
+
+from .enums import QuestionKind
+from .models import Application, ApplicationRevision
+
+K = QuestionKind
+
+__all__ = ["BOM", "applications_csv", "applications_xlsx", "export_table", "format_answer", "safe_cell"]
+
+
+def _choice_label(config: dict, value, languages) -> str:
+    for choice in config.get("choices", []):
+        if choice.get("value") == value:
+            return pick(choice.get("label"), preferred=languages).text or str(value)
+    return str(value)
+
+
+def format_answer(kind: str, config: dict, value, *, files: dict | None = None, languages=None) -> str:
+    """An answer as plain text, as a spreadsheet cell or a line of text shows it."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if kind == K.YES_NO:
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return str(value)
+    if kind == K.SINGLE_CHOICE:
+        return _choice_label(config, value, languages)
+    if kind == K.MULTIPLE_CHOICE:
+        values = value if isinstance(value, list) else [value]
+        return "; ".join(_choice_label(config, item, languages) for item in values)
+    if kind == K.MONEY:
+        currency = config.get("currency") or ""
+        return f"{value} {currency}".strip()
+    if kind == K.FILE:
+        file = (files or {}).get(value) if not isinstance(value, (list, dict)) else None
+        if file is None:
+            try:
+                file = (files or {}).get(int(value))
+            except (TypeError, ValueError):
+                file = None
+        return file.original_name if file is not None else str(value)
+    if kind == K.GROUP:
+        rows = value if isinstance(value, list) else []
+        lines = []
+        for row in rows:
+            if not isinstance(row, dict):
+                continue
+            parts = []
+            for field in config.get("fields", []):
+                shown = format_answer(
+                    field["kind"], field.get("config", {}), row.get(field["key"]), languages=languages
+                )
+                if shown:
+                    parts.append(f"{pick(field.get('label'), preferred=languages).text}: {shown}")
+            lines.append("; ".join(parts))
+        return "\n".join(lines)
+    if isinstance(value, (list, dict)):
+        return str(value)
+    return str(value)
+
+
+def export_applications(call, stage: str):
+    """The applications of ``call`` at ``stage``, with what the export needs, in a fixed order."""
+    return (
+        Application.objects.filter(call=call, stage=stage)
+        .select_related("organisation", "challenge")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=ApplicationRevision.objects.order_by("-number").only(
+                    "pk", "application_id", "number", "answers", "receipt_code", "submitted_at"
+                ),
+            ),
+            "files",
+        )
+        .order_by("challenge__reference", "organisation__name", "pk")
+    )
+
+
+def export_table(call, stage: str) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows, every cell already made safe for a spreadsheet."""
+    languages = call.lab.languages
+    zone = zoneinfo.ZoneInfo(call.time_zone or "UTC")
+    questions = list(call.questions.filter(stage=stage).order_by("position", "pk"))
+    header = [
+        _("Reference"),
+        _("Organisation"),
+        _("Country"),
+        _("Organisation kind"),
+        _("Challenge"),
+        _("Challenge title"),
+        _("Stage"),
+        _("Status"),
+        _("Last submitted (%(zone)s)") % {"zone": call.time_zone},
+        _("Receipt number"),
+        _("Answers from"),
+        *[pick(question.label, preferred=languages).text or question.key for question in questions],
+    ]
+    rows = []
+    for application in export_applications(call, stage):
+        revisions = list(application.revisions.all())
+        latest = revisions[0] if revisions else None
+        answers = latest.answers if latest is not None else application.answers
+        files = {file.pk: file for file in application.files.all()}
+        organisation = application.organisation
+        rows.append(
+            [
+                application.reference,
+                organisation.name,
+                str(organisation.country or ""),
+                organisation.get_kind_display(),
+                application.challenge.reference,
+                pick(application.challenge.title, preferred=languages).text,
+                application.get_stage_display(),
+                application.get_status_display(),
+                (
+                    timezone.localtime(application.submitted_at, zone).strftime("%Y-%m-%d %H:%M:%S")
+                    if application.submitted_at
+                    else ""
+                ),
+                latest.receipt_code if latest is not None else "",
+                (
+                    _("Submitted revision %(number)d") % {"number": latest.number}
+                    if latest is not None
+                    else _("Draft, never submitted")
+                ),
+                *[
+                    format_answer(
+                        question.kind,
+                        question.config or {},
+                        (answers or {}).get(question.key),
+                        files=files,
+                        languages=languages,
+                    )
+                    for question in questions
+                ],
+            ]
+        )
+    return [safe_cell(cell) for cell in header], [[safe_cell(cell) for cell in row] for row in rows]
+
+
+def applications_csv(call, stage: str) -> str:
+    header, rows = export_table(call, stage)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return BOM + out.getvalue()
+
+
+def _xlsx_text(value: str) -> str:
+    # Control characters XML cannot hold are dropped; tab and carriage return stay (behind the quote).
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def applications_xlsx(call, stage: str) -> bytes:
+    header, rows = export_table(call, stage)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Applications")[:31])
+    sheet.append([_xlsx_text(cell) for cell in header])
+    for row in rows:
+        sheet.append([_xlsx_text(cell) for cell in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
