@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -36,7 +36,12 @@ REFUSED = {
 @extend_schema_view(
     list=extend_schema(
         summary="The directory of active organisations",
-        parameters=[OrganisationFilterSerializer],
+        parameters=[
+            OrganisationFilterSerializer,
+            OpenApiParameter(
+                "trl_min", int, description="Solvers whose main solution has at least this TRL (1–9)."
+            ),
+        ],
         responses={200: OrganisationSerializer(many=True), 400: REFUSED[400]},
     ),
     retrieve=extend_schema(
@@ -62,11 +67,14 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         if self.action == "list":
             filters = OrganisationFilterSerializer(data=self.request.query_params)
             filters.is_valid(raise_exception=True)
+            trl_min = self.request.query_params.get("trl_min", "").strip()
+            if trl_min and not (trl_min.isdigit() and 1 <= int(trl_min) <= 9):
+                raise exceptions.ValidationError({"trl_min": ["Give a TRL from 1 to 9."]})
             # The list shows its relations as codes and slugs: fetch only those columns (not the terms'
             # and labs' translated JSON texts), in the same order as ``Organisation.objects.for_list()``,
             # into lists the serializer reads (serializers.PrefetchedManyRelatedField).
             return (
-                organisation_list(**filters.selector_filters())
+                organisation_list(**filters.selector_filters(), min_trl=int(trl_min) if trl_min else None)
                 .prefetch_related(None)
                 .prefetch_related(
                     *(

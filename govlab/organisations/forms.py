@@ -32,7 +32,7 @@ from govlab.labs.models import Lab
 from govlab.labs.selectors import labs_where_team
 from govlab.taxonomy.models import Term
 
-from .enums import DEFAULT_HELIX, HelixSector, OrganisationKind, OrganisationRole
+from .enums import DEFAULT_HELIX, TRL_LEVELS, HelixSector, OrganisationKind, OrganisationRole
 from .models import Organisation, OrganisationMembership
 from .rules import is_organisation_admin
 from .selectors import organisation_countries
@@ -102,9 +102,24 @@ class OrganisationFilterForm(StyledErrorsForm):
         to_field_name="code",
         empty_label=_("Any goal"),
     )
+    solvers = forms.BooleanField(label=_("Solvers only"), required=False)
+    min_trl = forms.TypedChoiceField(
+        label=_("TRL at least"), required=False, coerce=int, empty_value=None, choices=()
+    )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=DIRECTORY_SORTS)
 
-    FILTERS = ("q", "kind", "helix_sector", "country", "lab", "sector", "technology", "sdg")
+    FILTERS = (
+        "q",
+        "kind",
+        "helix_sector",
+        "country",
+        "lab",
+        "sector",
+        "technology",
+        "sdg",
+        "solvers",
+        "min_trl",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,6 +133,7 @@ class OrganisationFilterForm(StyledErrorsForm):
         self.fields["sector"].queryset = Term.objects.of("sector")
         self.fields["technology"].queryset = Term.objects.of("technology")
         self.fields["sdg"].queryset = Term.objects.of("sdg")
+        self.fields["min_trl"].choices = [("", _("Any TRL")), *TRL_LEVELS]
         use_fast_selects(self)
 
     def selector_filters(self) -> dict:
@@ -133,6 +149,8 @@ class OrganisationFilterForm(StyledErrorsForm):
             "sector": data.get("sector"),
             "technology": data.get("technology"),
             "sdg": data.get("sdg"),
+            "solvers_only": bool(data.get("solvers")),
+            "min_trl": data.get("min_trl"),
             "sort": data.get("sort") or "name",
         }
 
@@ -175,6 +193,20 @@ class OrganisationForm(TranslatedModelFormMixin, forms.ModelForm):
         help_text=_("A full address, e.g. https://example.org."),
     )
     founded_year = forms.IntegerField(label=_("Founding year"), required=False, min_value=1000)
+    main_solution = TranslatedFormField(
+        label=_("Main solution"),
+        required=False,
+        max_length=2000,
+        multiline=True,
+        help_text=_("Solvers: what the organisation offers, in a few sentences."),
+    )
+    interests = TranslatedFormField(
+        label=_("What we want to hear about"),
+        required=False,
+        max_length=2000,
+        multiline=True,
+        help_text=_("Solvers: the problems, sectors or kinds of call the organisation wants to hear about."),
+    )
     logo = forms.ImageField(
         label=_("Logo"),
         required=False,
@@ -207,6 +239,9 @@ class OrganisationForm(TranslatedModelFormMixin, forms.ModelForm):
             "website",
             "size",
             "founded_year",
+            "main_solution",
+            "trl",
+            "interests",
             "logo",
             "sectors",
             "technologies",
@@ -273,6 +308,9 @@ class OrganisationForm(TranslatedModelFormMixin, forms.ModelForm):
                 "website",
                 "size",
                 "founded_year",
+                "main_solution",
+                "trl",
+                "interests",
                 "sectors",
                 "technologies",
                 "sdgs",

@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from govlab.labs.models import Lab
 from govlab.taxonomy.models import Term
 
+from .enums import SOLVER_KINDS
 from .models import Organisation, OrganisationMembership
 
 SORTS = {"name": ("name", "pk"), "newest": ("-created_at", "-pk")}
@@ -31,6 +32,8 @@ def organisation_list(
     sector: Term | None = None,
     technology: Term | None = None,
     sdg: Term | None = None,
+    solvers_only: bool = False,
+    min_trl: int | None = None,
     sort: str = "name",
 ) -> QuerySet[Organisation]:
     """Active organisations, filtered, with what list pages show prefetched.
@@ -54,6 +57,10 @@ def organisation_list(
         queryset = queryset.filter(technologies=technology)
     if sdg is not None:
         queryset = queryset.filter(sdgs=sdg)
+    if solvers_only:
+        queryset = queryset.filter(kind__in=SOLVER_KINDS)
+    if min_trl is not None:
+        queryset = queryset.filter(trl__gte=min_trl)
     return queryset.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
@@ -93,6 +100,11 @@ def organisation_for_page(*, slug: str) -> Organisation | None:
         )
         .first()
     )
+
+
+def organisation_submitted_applications_count(organisation: Organisation) -> int:
+    """How many applications to calls on govlab the organisation has submitted (withdrawn ones excepted)."""
+    return organisation.applications.filter(status="submitted").count()
 
 
 def organisation_members(*, organisation: Organisation) -> QuerySet[OrganisationMembership]:

@@ -62,6 +62,9 @@ ORGANISATION_FIELDS = [
     "website",
     "size",
     "founded_year",
+    "main_solution",
+    "trl",
+    "interests",
     "sectors",
     "technologies",
     "sdgs",
@@ -71,6 +74,8 @@ ORGANISATION_FIELDS = [
 
 class OrganisationSerializer(serializers.ModelSerializer):
     description = TranslatedTextField()
+    main_solution = TranslatedTextField()
+    interests = TranslatedTextField()
     logo = serializers.ImageField(read_only=True, use_url=True)
     sectors = _terms(Vocabulary.SECTOR, many=True, help_text="Sector codes (taxonomy vocabulary `sector`).")
     technologies = _terms(Vocabulary.TECHNOLOGY, many=True, help_text="Technology codes.")
@@ -87,6 +92,8 @@ class OrganisationWriteSerializer(serializers.ModelSerializer):
     """Create (name, kind and country required) or change (PATCH: all optional) an organisation."""
 
     description = TranslatedTextField(max_length=20000, required=False)
+    main_solution = TranslatedTextField(max_length=2000, required=False)
+    interests = TranslatedTextField(max_length=2000, required=False)
     helix_sector = serializers.ChoiceField(
         choices=HelixSector.choices,
         required=False,

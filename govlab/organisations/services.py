@@ -26,6 +26,9 @@ ORGANISATION_FIELDS = (
     "website",
     "size",
     "founded_year",
+    "main_solution",
+    "trl",
+    "interests",
     "logo",
     "is_active",
 )

@@ -111,12 +111,12 @@ def make_call(lab, lab_staff, ready_challenge):
     def make(publish=False, deadline=None, slug=None, challenges=None, **fields):
         now = timezone.now()
         fields.setdefault("time_zone", "Europe/Luxembourg")
+        fields.setdefault("title", {"en": "Bye bye Robots!"})
         call = services.call_create(
             lab=lab,
             created_by=lab_staff,
             challenges=challenges if challenges is not None else [ready_challenge],
             criteria=CRITERIA,
-            title={"en": "Bye bye Robots!"},
             slug=slug or f"call-{lab.calls.count() + 1}",
             summary={"en": "Help us answer citizens without robots."},
             deadline=deadline or now + dt.timedelta(days=10),
