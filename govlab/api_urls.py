@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from govlab.accounts.api import register as register_accounts
 from govlab.accounts.api import urlpatterns as accounts_urlpatterns
+from govlab.calls.api import register as register_calls
 from govlab.challenges.api import register as register_challenges
 from govlab.labs.api import register as register_labs
 from govlab.notifications.api import register as register_notifications
@@ -18,6 +19,7 @@ register_accounts(router)
 register_taxonomy(router)
 register_notifications(router)
 register_challenges(router)
+register_calls(router)
 
 app_name = "api"
 urlpatterns = [*accounts_urlpatterns, path("", include(router.urls))]
