@@ -610,3 +610,19 @@ def _without_row(data, prefix_name: str, index: int):
     for key, values in moved.items():
         copy.setlist(key, values)
     return copy
+
+
+class FollowTopicForm(StyledErrorsForm):
+    """Follow a sector or a technology: be told when a call opens for a challenge about it."""
+
+    term = forms.ModelChoiceField(label=_("Sector or technology"), queryset=None, empty_label=_("Choose…"))
+
+    def __init__(self, *args, **kwargs):
+        from govlab.taxonomy.models import Term
+
+        super().__init__(*args, **kwargs)
+        terms = Term.objects.filter(vocabulary__in=[FollowKind.SECTOR, FollowKind.TECHNOLOGY], is_active=True)
+        self.fields["term"].queryset = terms.order_by("vocabulary", "position", "code")
+        self.fields["term"].label_from_instance = lambda term: (
+            f"{pick(term.name).text} ({FollowKind(term.vocabulary).label})"
+        )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("feed.ics", feeds.calendar, name="feed_ics"),
     path("feed.atom", feeds.atom, name="feed_atom"),
     path("mine/", views.mine, name="mine"),
+    path("following/", views.following, name="following"),
     path("receipts/verify/", views.receipt_verify, name="receipt_verify"),
     path("applications/<str:reference>/", views.application_edit, name="application"),
     path("applications/<str:reference>/autosave/", views.application_autosave, name="application_autosave"),

@@ -37,6 +37,7 @@ from .forms_public import (
     CallFilterForm,
     EnquiryForm,
     FollowForm,
+    FollowTopicForm,
     ReceiptVerifyForm,
     WithdrawForm,
 )
@@ -819,3 +820,33 @@ def mine(request):
             "has_organisations": bool(selectors.user_solver_organisations(request.user)),
         },
     )
+
+
+# --- What the person follows ----------------------------------------------------------------------
+
+
+@login_required_keeping_input
+def following(request):
+    """Labs, challenges, sectors and technologies the person follows; follow a sector or technology."""
+    form = FollowTopicForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("unfollow"):
+            unfollow = request.POST["unfollow"]
+            Follow.objects.filter(user=request.user, pk=int(unfollow) if unfollow.isdigit() else None).delete()
+            messages.success(request, _("You no longer follow it."))
+            return redirect("calls:following")
+        if form.is_valid():
+            term = form.cleaned_data["term"]
+            services.follow(user=request.user, kind=term.vocabulary, target=term)
+            messages.success(
+                request,
+                _("You follow %(target)s: you will be told when a call opens.")
+                % {"target": pick(term.name).text},
+            )
+            return redirect("calls:following")
+    follows = (
+        Follow.objects.filter(user=request.user)
+        .select_related("lab", "challenge", "term")
+        .order_by("kind", "pk")
+    )
+    return render(request, "calls/solver/following.html", {"form": form, "follows": follows})

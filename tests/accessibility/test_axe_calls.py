@@ -154,6 +154,7 @@ def test_axe_calls_public_solver_and_lab_pages(sweep):
     sweep.visit(
         public,
         "/calls/mine/",
+        "/calls/following/",
         f"/calls/applications/{application.reference}/",
         f"/calls/applications/{application.reference}/receipts/1/",
         f"/calls/applications/{application.reference}/withdraw/",
