@@ -8,6 +8,7 @@ govlab.core.middleware.ReceivedAtMiddleware), in UTC; see docs/adr/0010.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
@@ -1177,6 +1178,8 @@ def application_submit(
 ) -> ApplicationRevision:
     """Freeze the working copy into a revision with a receipt. A repeated submit of the same content
     returns the revision already stored (double clicks store once)."""
+    # Hashed as it will read back from the database: in UTC.
+    received_at = received_at.astimezone(dt.UTC)
     locked = (
         Application.objects.select_for_update(of=("self",))
         .select_related("call", "call__lab", "organisation", "challenge")

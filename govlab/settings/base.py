@@ -126,6 +126,9 @@ else:
 #   rq:        queued in Redis (REDIS_URL), run by
 #              `manage.py rqworker --job-class django_tasks_rq.backend.Job`
 TASK_BACKEND = env_str("TASK_BACKEND", "immediate")
+# The header a trusted reverse proxy sets to the instant each request arrived (nginx:
+# proxy_set_header X-Request-Start "t=${msec}";). Deadlines are judged on it. Empty: not behind one.
+REQUEST_START_HEADER = env_str("REQUEST_START_HEADER", "")
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
