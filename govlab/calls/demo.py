@@ -159,7 +159,7 @@ def _new_solver(spec: dict, labs: dict[str, Lab], terms, system, created: Counte
     return organisation
 
 
-def _contact(organisation: Organisation, labs: dict[str, Lab], system, created: Counter):
+def _contact(organisation: Organisation, system, created: Counter):
     """The organisation's contact person (a member who can sign in), made when missing."""
     email = contact_email(organisation.slug)
     full_name, language, job_title = CONTACTS[organisation.slug]
@@ -187,7 +187,7 @@ def load_solvers(labs: dict[str, Lab], system, created: Counter) -> dict[str, Or
             if organisation.slug in PROFILES:
                 _fill_profile(organisation, PROFILES[organisation.slug], system, created)
             if organisation.slug in CONTACTS:
-                _contact(organisation, labs, system, created)
+                _contact(organisation, system, created)
                 organisations[organisation.slug] = organisation
     return organisations
 

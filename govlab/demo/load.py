@@ -5,6 +5,13 @@ e-mails), so it never touches the demo data and ``reset`` removes exactly what i
 with ``bulk_create`` in a few large statements, not through the services: it is test data, and auditing
 ten thousand fake creations would only bury the real log. Generation is deterministic for a given seed
 and idempotent: a second run with the same sizes creates nothing; larger sizes add only what is missing.
+
+Solver profiles (``--solvers``, slugs ``load-solver-NNNNNN``) are solver organisations with a full profile
+(main solution, TRL, interests, sectors, technologies, country, founding year) and one member each, who
+applies for it. Applications (``--applications``) are made by ``govlab.calls.demo.generate``: it puts the
+load labs' challenges that are ready for a call into calls and has the solvers apply (drafts, submissions
+with a revision and a receipt that verifies, a few withdrawn). At full scale, ``--solvers 50000
+--applications 200000`` (see docs/performance.md for the timings).
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ EMAIL_DOMAIN = "load.example"
 PASSWORD = "govlab-load-2026"
 BATCH = 2000
 CHALLENGES_DEMO_MODULE = "govlab.challenges.demo"
+CALLS_DEMO_MODULE = "govlab.calls.demo"
+SOLVER_PREFIX = f"{PREFIX}solver-"
 
 COUNTRIES = [
     ("CO", "COP", "America/Bogota", ["es", "en"]),
@@ -64,6 +73,7 @@ class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     challenges: str = "skipped"
+    applications: str = "skipped"
 
     @property
     def total_seconds(self) -> float:
@@ -91,6 +101,14 @@ def organisation_slug(index: int) -> str:
 
 def person_email(index: int) -> str:
     return f"{PREFIX}person-{index:05d}@{EMAIL_DOMAIN}"
+
+
+def solver_slug(index: int) -> str:
+    return f"{SOLVER_PREFIX}{index:06d}"
+
+
+def solver_email(index: int) -> str:
+    return f"{solver_slug(index)}@{EMAIL_DOMAIN}"
 
 
 def person_index(email: str) -> int:
@@ -199,7 +217,9 @@ def _people(count: int, rng: random.Random) -> int:
     users = dict(User.objects.filter(email__in=missing).values_list("email", "pk"))
     labs = list(Lab.objects.filter(slug__startswith=PREFIX).order_by("slug").values_list("pk", flat=True))
     organisations = list(
-        Organisation.objects.filter(slug__startswith=PREFIX).order_by("slug").values_list("pk", flat=True)
+        Organisation.objects.filter(slug__startswith=f"{PREFIX}org-")
+        .order_by("slug")
+        .values_list("pk", flat=True)
     )
     lab_rows, org_rows = [], []
     roles = [LabRole.MANAGER, LabRole.STAFF, LabRole.EVALUATOR, LabRole.MENTOR]
@@ -220,6 +240,113 @@ def _people(count: int, rng: random.Random) -> int:
     LabMembership.objects.bulk_create(lab_rows, batch_size=BATCH, ignore_conflicts=True)
     OrganisationMembership.objects.bulk_create(org_rows, batch_size=BATCH, ignore_conflicts=True)
     return len(missing)
+
+
+# Solver profiles: what kinds, and words for their main solution and interests.
+PROFILE_KINDS = [
+    OrganisationKind.STARTUP,
+    OrganisationKind.STARTUP,
+    OrganisationKind.STARTUP,
+    OrganisationKind.SME,
+    OrganisationKind.SME,
+    OrganisationKind.RESEARCH,
+    OrganisationKind.FREELANCER,
+    OrganisationKind.STUDENT_TEAM,
+    OrganisationKind.NGO,
+    OrganisationKind.LARGE_COMPANY,
+]
+SOLUTION_WORDS = (
+    ["document reading", "chatbot", "risk scoring", "route planning", "sensor network", "open data portal"],
+    ["for permits", "for health centres", "for schools", "for tax offices", "for water utilities"],
+)
+
+
+def _solvers(count: int, rng: random.Random) -> int:
+    """Solver organisations with a full profile and one member each (who applies for it)."""
+    slugs = [solver_slug(i) for i in range(1, count + 1)]
+    missing = _missing(slugs, Organisation.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    if not missing:
+        return 0
+    labs = list(Lab.objects.filter(slug__startswith=PREFIX).order_by("slug").values_list("pk", "country"))
+    terms: dict[str, list[int]] = {"sector": [], "technology": []}
+    for pk, vocabulary in Term.objects.filter(vocabulary__in=terms).values_list("pk", "vocabulary"):
+        terms[vocabulary].append(pk)
+    sizes = [size for size, _label in OrganisationSize.choices]
+    password = make_password(PASSWORD)
+    for start in range(0, len(missing), BATCH * 5):
+        chunk = missing[start : start + BATCH * 5]
+        organisations, lab_of = [], {}
+        for slug in chunk:
+            index = int(slug.rsplit("-", 1)[1])
+            kind = rng.choice(PROFILE_KINDS)
+            lab_pk, country = labs[index % len(labs)] if labs else (None, "CO")
+            what, where = rng.choice(SOLUTION_WORDS[0]), rng.choice(SOLUTION_WORDS[1])
+            organisations.append(
+                Organisation(
+                    slug=slug,
+                    name=f"{rng.choice(NAME_PARTS[0])}{rng.choice(NAME_PARTS[1])} solver {index}",
+                    kind=kind,
+                    helix_sector=DEFAULT_HELIX[kind],
+                    country=country,
+                    region=f"Region {index % 17}",
+                    size=rng.choice(sizes),
+                    founded_year=rng.randint(1995, 2025),
+                    description={"en": f"Synthetic solver {index} made by generate_load_data."},
+                    main_solution={"en": f"A {what} {where}."},
+                    trl=rng.randint(2, 9),
+                    interests={"en": f"Calls about {what} {where}."},
+                )
+            )
+            lab_of[slug] = lab_pk
+        Organisation.objects.bulk_create(organisations, batch_size=BATCH)
+        created = dict(Organisation.objects.filter(slug__in=chunk).values_list("slug", "pk"))
+        User.objects.bulk_create(
+            [
+                User(email=f"{slug}@{EMAIL_DOMAIN}", full_name=f"Solver {slug[-6:]}", password=password)
+                for slug in chunk
+            ],
+            batch_size=BATCH,
+        )
+        users = dict(
+            User.objects.filter(email__in=[f"{slug}@{EMAIL_DOMAIN}" for slug in chunk]).values_list(
+                "email", "pk"
+            )
+        )
+        memberships, lab_rows, sectors, technologies = [], [], [], []
+        for slug in chunk:
+            pk = created[slug]
+            memberships.append(
+                OrganisationMembership(
+                    organisation_id=pk, user_id=users[f"{slug}@{EMAIL_DOMAIN}"], role=OrganisationRole.ADMIN
+                )
+            )
+            if lab_of[slug]:
+                lab_rows.append(Organisation.labs.through(organisation_id=pk, lab_id=lab_of[slug]))
+            for term in rng.sample(terms["sector"], k=min(len(terms["sector"]), rng.randint(1, 2))):
+                sectors.append(Organisation.sectors.through(organisation_id=pk, term_id=term))
+            for term in rng.sample(terms["technology"], k=min(len(terms["technology"]), rng.randint(1, 3))):
+                technologies.append(Organisation.technologies.through(organisation_id=pk, term_id=term))
+        OrganisationMembership.objects.bulk_create(memberships, batch_size=BATCH, ignore_conflicts=True)
+        Organisation.labs.through.objects.bulk_create(lab_rows, batch_size=BATCH)
+        Organisation.sectors.through.objects.bulk_create(sectors, batch_size=BATCH)
+        Organisation.technologies.through.objects.bulk_create(technologies, batch_size=BATCH)
+    return len(missing)
+
+
+def _applications(count: int, seed: int) -> str:
+    try:
+        module = importlib.import_module(CALLS_DEMO_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != CALLS_DEMO_MODULE:
+            raise
+        return "skipped: govlab.calls.demo does not exist"
+    labs = list(Lab.objects.filter(slug__startswith=PREFIX).order_by("slug"))
+    solvers = list(
+        OrganisationMembership.objects.filter(organisation__slug__startswith=SOLVER_PREFIX)
+        .order_by("organisation__slug")
+        .values_list("organisation_id", "user_id")
+    )
+    return str(module.generate(count=count, labs=labs, solvers=solvers, seed=seed))
 
 
 def _challenges(count: int, seed: int) -> str:
@@ -256,6 +383,11 @@ def reset() -> dict[str, int]:
             from govlab.challenges.models import Challenge
         except ImportError:  # pragma: no cover - the challenges app is part of the project
             Challenge = None
+        from govlab.calls.models import Application, Call
+
+        # Applications protect their call, challenge, organisation and people: they go first.
+        deleted["applications"] = Application.objects.filter(call__lab__slug__startswith=PREFIX).delete()[0]
+        deleted["calls"] = Call.objects.filter(lab__slug__startswith=PREFIX).delete()[0]
         if Challenge is not None:
             deleted["challenges"] = Challenge.objects.filter(lab__slug__startswith=PREFIX).delete()[0]
         deleted["people"] = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()[0]
@@ -270,6 +402,8 @@ def generate(
     organisations: int = 2000,
     people: int | None = None,
     challenges: int = 10000,
+    solvers: int = 0,
+    applications: int = 0,
     seed: int = 2026,
 ) -> LoadReport:
     """Make (or complete) the synthetic installation; returns what was created and how long each part took."""
@@ -284,6 +418,14 @@ def generate(
             report.created["organisations"] = _organisations(organisations, rng)
         with _timed(report, "people"):
             report.created["people"] = _people(people, rng)
+        if solvers:
+            with _timed(report, "solvers"):
+                report.created["solvers"] = _solvers(solvers, rng)
     with _timed(report, "challenges"):
         report.challenges = _challenges(challenges, seed) if challenges else "skipped: --challenges 0"
+    if applications:
+        with _timed(report, "applications"):
+            report.applications = _applications(applications, seed)
+    else:
+        report.applications = "skipped: --applications 0"
     return report

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 LAB_TEAM_ROLES = {"manager", "staff"}
 CHALLENGES_DEMO_MODULE = "govlab.challenges.demo"
+CALLS_DEMO_MODULE = "govlab.calls.demo"
 
 
 def needs_totp(person: dict) -> bool:
@@ -115,6 +116,18 @@ def load_challenges_demo() -> bool:
     return True
 
 
+def load_calls_demo() -> bool:
+    """Run the calls' demo loader (it needs the demo challenges) when that module exists; True if it ran."""
+    try:
+        module = importlib.import_module(CALLS_DEMO_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != CALLS_DEMO_MODULE:
+            raise
+        return False
+    module.load()
+    return True
+
+
 def load(*, with_challenges: bool = True) -> Counter:
     """Load (or complete) the demo installation; returns how many rows of each kind were created."""
     created: Counter = Counter()
@@ -151,4 +164,6 @@ def load(*, with_challenges: bool = True) -> Counter:
                 )
     if with_challenges and load_challenges_demo():
         created["challenges_demo"] += 1
+        if load_calls_demo():
+            created["calls_demo"] += 1
     return created

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--without-challenges",
             action="store_true",
-            help="Skip the challenges' demo data (govlab.challenges.demo).",
+            help="Skip the challenges' and the calls' demo data (govlab.challenges.demo, govlab.calls.demo).",
         )
 
     def handle(self, *args, without_challenges=False, **options):
@@ -28,4 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo data loaded. Created {counts}.")
         if created["challenges_demo"]:
             self.stdout.write("Challenges demo data loaded.")
+        if created["calls_demo"]:
+            self.stdout.write("Calls demo data loaded (calls, Q&A, solver profiles and applications).")
         self.stdout.write("Run `manage.py demo_accounts` to see the demo sign-ins.")
