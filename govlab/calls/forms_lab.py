@@ -20,7 +20,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from govlab.accounts.forms import time_zone_choices
@@ -84,7 +84,7 @@ def local_to_utc(local: dt.datetime, zone_name: str) -> dt.datetime:
     shown = f"{local:%Y-%m-%d %H:%M}"
     if first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local:
         raise ValidationError(
-            _t(
+            gettext(
                 "%(time)s does not exist in %(zone)s: the clocks go forward at that moment. "
                 "Choose a time outside the skipped hour."
             )
@@ -93,7 +93,7 @@ def local_to_utc(local: dt.datetime, zone_name: str) -> dt.datetime:
         )
     if first.utcoffset() != second.utcoffset():
         raise ValidationError(
-            _t(
+            gettext(
                 "%(time)s happens twice in %(zone)s: the clocks go back at that moment. "
                 "Choose a time outside the repeated hour."
             )
@@ -400,20 +400,20 @@ def parse_levels(translations: dict, languages: list[str], *, integer: bool) -> 
                 value = None
             if value is None:
                 raise ValidationError(
-                    _t("Line %(n)d: write it as “value = label” with a whole number, e.g. “2 = Good”.")
+                    gettext("Line %(n)d: write it as “value = label” with a whole number, e.g. “2 = Good”.")
                     % {"n": number}
                 )
         elif value is None:
             value = slugify(label).replace("-", "_")[:100] or f"option_{number}"
         if not label:
-            raise ValidationError(_t("Line %(n)d: give a label after the “=”.") % {"n": number})
+            raise ValidationError(gettext("Line %(n)d: give a label after the “=”.") % {"n": number})
         levels.append({"value": value, "label": {first: label}})
     for code, lines in per_language.items():
         if code == first:
             continue
         if len(lines) != len(levels):
             raise ValidationError(
-                _t(
+                gettext(
                     "Give as many lines in each language: %(first)s has %(count)d, "
                     "%(other)s has %(other_count)d."
                 )
@@ -422,7 +422,7 @@ def parse_levels(translations: dict, languages: list[str], *, integer: bool) -> 
         for number, ((value, label), level) in enumerate(zip(lines, levels, strict=True), start=1):
             if value is not None and str(value) != str(level["value"]):
                 raise ValidationError(
-                    _t("Line %(n)d in %(lang)s: the value must be “%(value)s”, as in %(first)s.")
+                    gettext("Line %(n)d in %(lang)s: the value must be “%(value)s”, as in %(first)s.")
                     % {"n": number, "lang": code, "value": level["value"], "first": first}
                 )
             if label:
@@ -702,18 +702,18 @@ class QuestionForm(LabForm):
             parts = [part.strip() for part in line.split("|")]
             if len(parts) < 3 or len(parts) > 5:
                 raise ValidationError(
-                    _t("Line %(n)d: write “key | kind | label | required”.") % {"n": number}
+                    gettext("Line %(n)d: write “key | kind | label | required”.") % {"n": number}
                 )
             key, kind, label = parts[0], parts[1], parts[2]
             required_word = parts[3].lower() if len(parts) > 3 else ""
             if kind not in GROUP_FIELD_KINDS:
                 raise ValidationError(
-                    _t("Line %(n)d: “%(kind)s” is not a kind a row may hold. Use one of: %(kinds)s.")
+                    gettext("Line %(n)d: “%(kind)s” is not a kind a row may hold. Use one of: %(kinds)s.")
                     % {"n": number, "kind": kind, "kinds": ", ".join(str(k) for k in GROUP_FIELD_KINDS)}
                 )
             if required_word not in _REQUIRED_WORDS:
                 raise ValidationError(
-                    _t("Line %(n)d: write “required” or “optional” in the fourth part.") % {"n": number}
+                    gettext("Line %(n)d: write “required” or “optional” in the fourth part.") % {"n": number}
                 )
             before = previous.get(key, {})
             config = dict(before.get("config", {})) if before.get("kind") == kind else {}
