@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from decimal import Decimal
 
 from django import forms
@@ -30,6 +29,7 @@ from govlab.challenges.forms_public import country_choices
 from govlab.challenges.models import Challenge
 from govlab.core.forms import StyledErrorsForm
 from govlab.core.i18n import TranslatedFormField, pick
+from govlab.core.timezones import local_to_utc, utc_to_local
 from govlab.core.uploads import DOCUMENT_TYPES
 from govlab.labs.models import CURRENCY_CHOICES
 from govlab.organisations.enums import SOLVER_KINDS, TRL_LEVELS, OrganisationKind
@@ -73,41 +73,6 @@ K = QuestionKind
 
 
 # --- Local times ---------------------------------------------------------------------------------
-
-
-def local_to_utc(local: dt.datetime, zone_name: str) -> dt.datetime:
-    """The instant a wall-clock time in ``zone_name`` names; ValidationError if it is not exactly one."""
-    zone = zoneinfo.ZoneInfo(zone_name)
-    local = local.replace(tzinfo=None, fold=0)
-    first = local.replace(tzinfo=zone, fold=0)
-    second = local.replace(tzinfo=zone, fold=1)
-    shown = f"{local:%Y-%m-%d %H:%M}"
-    if first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local:
-        raise ValidationError(
-            gettext(
-                "%(time)s does not exist in %(zone)s: the clocks go forward at that moment. "
-                "Choose a time outside the skipped hour."
-            )
-            % {"time": shown, "zone": zone_name},
-            code="nonexistent_time",
-        )
-    if first.utcoffset() != second.utcoffset():
-        raise ValidationError(
-            gettext(
-                "%(time)s happens twice in %(zone)s: the clocks go back at that moment. "
-                "Choose a time outside the repeated hour."
-            )
-            % {"time": shown, "zone": zone_name},
-            code="ambiguous_time",
-        )
-    return first.astimezone(dt.UTC)
-
-
-def utc_to_local(value: dt.datetime | None, zone_name: str) -> dt.datetime | None:
-    """A stored instant as the naive wall-clock time shown in the form."""
-    if value is None:
-        return None
-    return timezone.localtime(value, zoneinfo.ZoneInfo(zone_name)).replace(tzinfo=None)
 
 
 class LocalDateTimeInput(forms.DateTimeInput):

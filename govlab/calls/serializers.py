@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from govlab.core.api import LocalisedTextField
 from govlab.core.api import TranslatedTextField as TranslatedField
+from govlab.core.timezones import local_to_utc
 from govlab.labs.models import CURRENCY_CHOICES, Lab
 from govlab.organisations.enums import TRL_LEVELS, OrganisationKind
 
@@ -482,26 +485,25 @@ class CallWriteSerializer(serializers.Serializer):
             if zone_name is None:
                 lab = data.get("lab")
                 zone_name = getattr(lab, "time_zone", None) or "UTC"
-            zone = ZoneInfo(zone_name)
-            skipped = {}
+            refused = {}
             for name in TIMELINE_INSTANTS:
                 value = timeline.get(name)
                 if value is not None and timezone.is_naive(value):
-                    aware = timezone.make_aware(value, zone)
-                    # A local time the clocks skip (the spring change) does not exist: say so.
-                    if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != value:
-                        skipped[name] = [
-                            f"{value:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks change then."
-                        ]
-                    timeline[name] = aware
-            if skipped:
-                raise serializers.ValidationError({"timeline": skipped})
+                    # A local time the clocks skip or repeat at a daylight-saving change is refused.
+                    try:
+                        timeline[name] = local_to_utc(value, zone_name)
+                    except DjangoValidationError as error:
+                        refused[name] = error.messages
+            if refused:
+                raise serializers.ValidationError({"timeline": refused})
             if self.call is None and "deadline" not in timeline:
                 raise serializers.ValidationError(
-                    {"timeline": {"deadline": ["Give the submission deadline."]}}
+                    {"timeline": {"deadline": [_("Give the submission deadline.")]}}
                 )
         elif self.call is None:
-            raise serializers.ValidationError({"timeline": {"deadline": ["Give the submission deadline."]}})
+            raise serializers.ValidationError(
+                {"timeline": {"deadline": [_("Give the submission deadline.")]}}
+            )
         return data
 
     def model_fields(self) -> dict:

@@ -943,7 +943,25 @@ def test_a_local_time_the_clocks_skip_is_refused(login, draft_call, lab_staff):
     )
     assert response.status_code == 400
     assert error(response)["fields"] == {
-        "timeline.deadline": ["2099-03-29 02:30 does not exist in Europe/Luxembourg: the clocks change then."]
+        "timeline.deadline": [
+            "2099-03-29 02:30 does not exist in Europe/Luxembourg: the clocks go forward at that moment. Choose a time outside the skipped hour."
+        ]
+    }
+    draft_call.refresh_from_db()
+    assert draft_call.deadline == before
+
+
+def test_a_local_time_that_happens_twice_is_refused(login, draft_call, lab_staff):
+    before = draft_call.deadline
+    response = json_patch(
+        login(lab_staff), f"{API}/calls/{draft_call.pk}/", {"timeline": {"deadline": "2099-10-25T02:30:00"}}
+    )
+    assert response.status_code == 400
+    assert error(response)["fields"] == {
+        "timeline.deadline": [
+            "2099-10-25 02:30 happens twice in Europe/Luxembourg: the clocks go back at that moment. "
+            "Choose a time outside the repeated hour."
+        ]
     }
     draft_call.refresh_from_db()
     assert draft_call.deadline == before
