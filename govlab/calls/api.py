@@ -887,7 +887,7 @@ class ReceiptViewSet(viewsets.ViewSet):
         request=ReceiptVerifySerializer,
         responses={200: ReceiptResultSerializer, 400: ERRORS[400]},
         description="Check a receipt (its code and content hash). Says only whether it matches, for which "
-        "call and when it was submitted; never what was submitted.",
+        "call and when it arrived (the instant judged against the deadline); never what was submitted.",
     )
     @action(detail=False, methods=["post"])
     def verify(self, request):
@@ -896,12 +896,13 @@ class ReceiptViewSet(viewsets.ViewSet):
         data = serializer.validated_data
         revision = receipts.verify(data["receipt_code"], data["content_hash"])
         if revision is None:
-            return Response({"valid": False, "call": None, "submitted_at": None})
+            return Response({"valid": False, "call": None, "received_at": None, "submitted_at": None})
         call = revision.application.call
         return Response(
             {
                 "valid": True,
                 "call": {"id": call.pk, "slug": call.slug, "title": dict(call.title), "lab": call.lab.slug},
+                "received_at": zoned(revision.received_at, call.zone),
                 "submitted_at": zoned(revision.submitted_at, call.zone),
             }
         )

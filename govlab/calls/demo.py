@@ -17,9 +17,10 @@ Time: the MiLAB call is open, its deadline a few days after the moment of loadin
 made as they would have been while open: they are published with a provisional deadline, the
 submissions are stamped with the instant they "arrived" (``received_at``, before the real deadline, as
 the middleware stamps a request), then the call's deadline is moved to its real date in the past with
-``call_update``. Timestamps that only say when something happened (publication, questions, when an
-application was started and submitted) are then set to the story's dates with plain updates: they are
-not part of any receipt's hash.
+a direct update (the service refuses to move a published deadline earlier). Timestamps that
+only say when something happened (publication, questions, when an application was started and
+submitted) are then set to the story's dates with plain updates: they are not part of any receipt's
+hash.
 
 It is idempotent: a call already there (same lab and short name) is left alone, solver organisations and
 people are found by slug and e-mail, and profile fields are filled only while empty, so a second run
@@ -531,12 +532,12 @@ def load_call(spec: dict, *, organisations: dict, people: dict, system, created:
             )
         )
     if not is_open:
-        services.call_update(
-            call=call,
-            updated_by=staff,
-            deadline=dates["deadline"],
-            enquiries_close_at=dates["enquiries_close_at"],
+        # The story's real (past) deadline. A lab cannot move a published deadline earlier (the service
+        # refuses: applicants rely on it), so the demo writes its history directly.
+        Call.objects.filter(pk=call.pk).update(
+            deadline=dates["deadline"], enquiries_close_at=dates["enquiries_close_at"]
         )
+        call.refresh_from_db()
     _backdate(call, dates, enquiries, made, is_open)
     created["calls"] += 1
     created["enquiries"] += len(enquiries)

@@ -823,7 +823,7 @@ class EnquiryAnswerForm(LabForm):
         multiline=True,
         required=False,
         help_text=_(
-            "Rephrase it if it says who asked. Leave it empty to publish the question as it was asked."
+            "Published as written here: remove anything that says who asked (names, products, places)."
         ),
     )
     answer = TranslatedFormField(label=_("Answer"), max_length=10000, multiline=True)

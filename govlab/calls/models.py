@@ -114,6 +114,9 @@ class Call(models.Model):
     # Incremented whenever staff change the form, so drafts can tell that questions moved under them.
     form_version = models.PositiveIntegerField(_("form version"), default=1)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Followers are told once the call is public: at publication, or by the scheduled job for a call
+    # published with a later publication date.
+    followers_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -303,6 +306,8 @@ class Application(models.Model):
     declarations = models.JSONField(_("declarations"), default=dict, blank=True)
     # Bumped on every save of the working copy: autosaves from two tabs cannot overwrite each other.
     version = models.PositiveIntegerField(default=1)
+    # The page (editor token) that saved last: that page's own later saves are not conflicts with itself.
+    last_editor = models.CharField(max_length=40, blank=True, editable=False)
     form_version = models.PositiveIntegerField(_("form version answered"), default=1)
     has_unsubmitted_changes = models.BooleanField(_("changed since the last submission"), default=False)
     invited_at = models.DateTimeField(_("invited to the full proposal"), null=True, blank=True)

@@ -716,6 +716,10 @@ class ReceiptVerifySerializer(serializers.Serializer):
 class ReceiptResultSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     call = CallRefSerializer(allow_null=True)
+    received_at = serializers.CharField(
+        allow_null=True,
+        help_text="When it arrived, the instant judged against the deadline (ISO 8601, in the call's zone).",
+    )
     submitted_at = serializers.CharField(allow_null=True, help_text="ISO 8601 in the call's time zone.")
 
 

@@ -8,6 +8,7 @@ govlab.core.middleware.ReceivedAtMiddleware), in UTC; see docs/adr/0010.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import secrets
@@ -250,6 +251,7 @@ def call_update(*, call: Call, updated_by, challenges=None, **fields: Any) -> Ca
     if locked.status == CallStatus.CANCELLED:
         raise _refuse(_("A cancelled call cannot be changed."), "cancelled")
     before = snapshot(locked, fields)
+    previous_deadlines = {name: getattr(locked, name) for name in ("deadline", "proposal_deadline")}
     for name, value in fields.items():
         setattr(locked, name, value)
     if locked.status == CallStatus.PUBLISHED and (
@@ -258,6 +260,17 @@ def call_update(*, call: Call, updated_by, challenges=None, **fields: Any) -> Ca
         raise ValidationError(
             {"two_stage": _("The number of stages cannot change once the call is published.")}
         )
+    if locked.status == CallStatus.PUBLISHED:
+        errors = {}
+        for name in ("deadline", "proposal_deadline"):
+            was = previous_deadlines[name]
+            if name in fields and was and (fields[name] is None or fields[name] < was):
+                errors[name] = _(
+                    "Applicants rely on a published deadline: it can be moved later, not earlier. "
+                    "Cancel the call if it must close early."
+                )
+        if errors:
+            raise ValidationError(errors)
     _full_clean(locked)
     changes = diff_fields(locked, before, fields)
     if challenges is not None:
@@ -597,6 +610,9 @@ def call_publish(*, call: Call, published_by) -> Call:
         challenge_transition(
             challenge=challenge, target=ChallengeStatus.IN_CALL, actor=published_by, via_call=True
         )
+    if locked.publishes_at <= now:
+        _notify_followers(locked, challenges, published_by)
+        Call.objects.filter(pk=locked.pk).update(followers_notified_at=now)
     audit_record(
         actor=published_by,
         action="call.publish",
@@ -604,9 +620,26 @@ def call_publish(*, call: Call, published_by) -> Call:
         lab=locked.lab,
         changes={"status": [CallStatus.DRAFT, CallStatus.PUBLISHED]},
     )
-    _notify_followers(locked, challenges, published_by)
     call.refresh_from_db()
     return call
+
+
+def notify_followers_of_calls_now_public(now=None) -> int:
+    """Tell followers about calls published earlier with a publication date that has now come."""
+    now = now or timezone.now()
+    sent = 0
+    due = Call.objects.filter(
+        status=CallStatus.PUBLISHED, publishes_at__lte=now, followers_notified_at__isnull=True
+    ).select_related("lab")
+    for call in due:
+        with transaction.atomic():
+            claimed = Call.objects.filter(pk=call.pk, followers_notified_at__isnull=True).update(
+                followers_notified_at=now
+            )
+            if claimed:  # another run did not take it meanwhile
+                _notify_followers(call, list(call.challenges.all()), None)
+                sent += 1
+    return sent
 
 
 def _notify_followers(call: Call, challenges, actor) -> None:
@@ -731,12 +764,18 @@ def enquiry_answer(
         public_question = clean_translations(public_question, required=False, max_length=4000)
     except ValidationError as error:
         errors["public_question"] = error.messages
+    if publish and not public_question and not errors.get("public_question"):
+        # Never the asker's words by default: they may name the company, and the asker stays anonymous.
+        errors["public_question"] = [
+            _("Give the question as it will be published, without anything that identifies the asker.")
+        ]
     if errors:
         raise ValidationError(errors)
     locked = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
     was_published = locked.is_published
     locked.answer = answer
-    locked.public_question = public_question or {(locked.language or "en").split("-")[0]: locked.question}
+    if public_question:
+        locked.public_question = public_question
     locked.answered_by = answered_by
     locked.answered_at = timezone.now()
     if publish and not was_published:
@@ -858,6 +897,23 @@ def _check_open(application: Application, received_at) -> None:
         )
 
 
+def _stale(application: Application, expected_version, editor: str) -> bool:
+    """Whether a write based on ``expected_version`` would overwrite a save made elsewhere.
+
+    A page's own autosave that has not yet told the page its new version is not "elsewhere": when the
+    last save came from the same editor token (one per open page), the page holds everything it saved.
+    """
+    if expected_version is None:
+        return False
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        return True
+    if expected == application.version:
+        return False
+    return not (editor and application.last_editor == editor and expected < application.version)
+
+
 def _require_member(user, application: Application) -> None:
     if application.organisation_id not in user_organisation_roles(user):
         raise _refuse(_("Only members of the applying organisation can do this."), "not_allowed")
@@ -971,6 +1027,7 @@ def application_save(
     declarations: dict | None = None,
     expected_version: int | None = None,
     received_at=None,
+    editor: str = "",
 ) -> SaveResult:
     """Save the working copy. Everything that can be kept is kept; what does not pass is reported by key."""
     received_at = received_at or timezone.now()
@@ -979,7 +1036,7 @@ def application_save(
     )
     _require_member(saved_by, locked)
     _check_open(locked, received_at)
-    if expected_version is not None and int(expected_version) != locked.version:
+    if _stale(locked, expected_version, editor):
         raise _refuse(
             _(
                 "This application was saved elsewhere (another tab or person) since you opened it. "
@@ -1041,10 +1098,12 @@ def application_save(
             changed = True
     if changed:
         locked.version += 1
+        locked.last_editor = (editor or "")[:40]
         if locked.status == ApplicationStatus.SUBMITTED:
             locked.has_unsubmitted_changes = True
         locked.save(
             update_fields=[
+                "last_editor",
                 "answers",
                 "partners",
                 "declarations",
@@ -1076,8 +1135,9 @@ class QuestionUploadPolicy(UploadPolicy):
             file.seek(0)
             head = file.read(8192)
             file.seek(position)
-            try:
-                (head if isinstance(head, bytes) else head.encode()).decode("utf-8")
+            head = head if isinstance(head, bytes) else head.encode()
+            try:  # incremental: a character cut at the end of the sample is not an error
+                codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
                 binary = b"\x00" in head
             except UnicodeDecodeError:
                 binary = True
@@ -1091,7 +1151,7 @@ class QuestionUploadPolicy(UploadPolicy):
 
 @transaction.atomic
 def application_upload(
-    *, application: Application, question_key: str, file, uploaded_by, received_at=None
+    *, application: Application, question_key: str, file, uploaded_by, received_at=None, editor: str = ""
 ) -> ApplicationFile:
     received_at = received_at or timezone.now()
     locked = (
@@ -1130,9 +1190,10 @@ def application_upload(
     stored.save()
     locked.answers = {**locked.answers, question_key: stored.pk}
     locked.version += 1
+    locked.last_editor = (editor or "")[:40]
     if locked.status == ApplicationStatus.SUBMITTED:
         locked.has_unsubmitted_changes = True
-    locked.save(update_fields=["answers", "version", "has_unsubmitted_changes", "updated_at"])
+    locked.save(update_fields=["answers", "version", "last_editor", "has_unsubmitted_changes", "updated_at"])
     application.refresh_from_db()
     return stored
 
@@ -1174,7 +1235,7 @@ def application_gaps(
 
 @transaction.atomic
 def application_submit(
-    *, application: Application, submitted_by, received_at, expected_version=None
+    *, application: Application, submitted_by, received_at, expected_version=None, editor: str = ""
 ) -> ApplicationRevision:
     """Freeze the working copy into a revision with a receipt. A repeated submit of the same content
     returns the revision already stored (double clicks store once)."""
@@ -1194,7 +1255,7 @@ def application_submit(
         and latest is not None
     ):
         return latest
-    if expected_version is not None and int(expected_version) != locked.version:
+    if _stale(locked, expected_version, editor):
         raise _refuse(
             _("This application was changed elsewhere since you opened it. Review it and submit again."),
             "conflict",
@@ -1320,6 +1381,8 @@ def extension_grant(
         ]
     if errors:
         raise ValidationError(errors)
+    # The call's row is the lock: two grants for one organisation at once make one extension, not an error.
+    Call.objects.select_for_update().filter(pk=call.pk).first()
     existing = (
         DeadlineExtension.objects.select_for_update()
         .filter(call=call, organisation=organisation, stage=stage)

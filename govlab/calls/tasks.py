@@ -1,8 +1,10 @@
-"""Background work for calls: deadline reminders to organisations with unsubmitted drafts.
+"""Scheduled work for calls: announce calls whose publication date has come to their followers, and
+remind organisations with unsubmitted drafts (or unsubmitted changes) 48 h and 2 h before a deadline.
 
-``send_deadline_reminders`` is idempotent (a DeadlineReminder row per application and kind makes each
-reminder go once), so a scheduler may run it as often as it likes; every 15 minutes is plenty. Run it
-with ``manage.py send_deadline_reminders`` from cron, or enqueue the task on a schedule.
+``run_scheduled`` is idempotent (a DeadlineReminder row per application and kind, and a call's
+``followers_notified_at``, make each message go once), so a scheduler may run it as often as it likes;
+every 15 minutes is plenty. Run ``manage.py send_deadline_reminders`` from cron, or enqueue
+``run_scheduled_task`` on a schedule.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from govlab.notifications.services import notify
-from govlab.organisations.models import OrganisationMembership
 
 from .enums import ApplicationStatus, CallStatus, ReminderKind
 from .models import Application, DeadlineReminder
@@ -29,29 +30,30 @@ WINDOWS = ((ReminderKind.HOURS_2, dt.timedelta(hours=2)), (ReminderKind.HOURS_48
 
 
 def due_reminders(now=None) -> list[tuple[Application, str]]:
-    """(application, kind) for every unsubmitted draft whose deadline is within a reminder window."""
-    from .services import effective_deadline
-
+    """(application, kind) for every draft (or submitted application with unsent changes) whose
+    deadline falls within a reminder window. A fixed number of queries whatever the number of drafts."""
     now = now or timezone.now()
     horizon = now + WINDOWS[-1][1]
-    drafts = (
-        Application.objects.filter(
-            status=ApplicationStatus.DRAFT,
-            call__status=CallStatus.PUBLISHED,
+    candidates = (
+        Application.objects.filter(call__status=CallStatus.PUBLISHED)
+        .filter(
+            Q(status=ApplicationStatus.DRAFT)
+            | Q(status=ApplicationStatus.SUBMITTED, has_unsubmitted_changes=True)
         )
+        # Extensions only ever move a deadline later, so a call whose own deadline is past may still
+        # have applications with time left: those with an extension stay among the candidates.
+        .filter(
+            Q(call__deadline__gt=now, call__deadline__lte=horizon)
+            | Q(call__proposal_deadline__gt=now, call__proposal_deadline__lte=horizon)
+            | Q(call__extensions__until__gt=now, call__extensions__organisation=F("organisation"))
+        )
+        .distinct()
         .select_related("call", "call__lab", "organisation", "challenge")
-        .prefetch_related("reminders")
+        .prefetch_related("reminders", "call__extensions", "organisation__memberships__user")
     )
     due = []
-    # Extensions only ever move a deadline later, so a call whose own deadline is past may still have
-    # drafts with time left: those with an extension are kept in the candidates.
-    drafts = drafts.filter(
-        Q(call__deadline__gt=now, call__deadline__lte=horizon)
-        | Q(call__proposal_deadline__gt=now, call__proposal_deadline__lte=horizon)
-        | Q(call__extensions__until__gt=now, call__extensions__organisation=F("organisation"))
-    ).distinct()
-    for application in drafts.iterator(chunk_size=500):
-        deadline = effective_deadline(application.call, application.organisation_id, application.stage)
+    for application in candidates:
+        deadline = _deadline(application)
         if deadline is None or deadline <= now or deadline > horizon:
             continue
         sent = {reminder.kind for reminder in application.reminders.all()}
@@ -63,34 +65,45 @@ def due_reminders(now=None) -> list[tuple[Application, str]]:
     return due
 
 
+def _deadline(application: Application):
+    """The application's deadline, with an extension for its organisation, from prefetched rows."""
+    call = application.call
+    deadline = call.stage_deadline(application.stage)
+    for extension in call.extensions.all():
+        mine = (
+            extension.organisation_id == application.organisation_id and extension.stage == application.stage
+        )
+        if mine and (deadline is None or extension.until > deadline):
+            deadline = extension.until
+    return deadline
+
+
 def send_deadline_reminders(now=None) -> int:
     """Send the reminders that are due; returns how many applications were reminded."""
+    from .services import local_time_label
+
     sent = 0
     for application, kind in due_reminders(now):
+        call = application.call
         try:
             with transaction.atomic():
                 DeadlineReminder.objects.create(application=application, kind=kind)
-                people = [
-                    m.user
-                    for m in OrganisationMembership.objects.filter(
-                        organisation_id=application.organisation_id
-                    ).select_related("user")
-                ]
-                call = application.call
-                from .services import effective_deadline, local_time_label
-
-                deadline = effective_deadline(call, application.organisation_id, application.stage)
                 notify(
-                    recipients=people,
+                    recipients=[m.user for m in application.organisation.memberships.all()],
                     kind=f"application.reminder.{kind}",
                     subject=format_lazy(
                         gettext_lazy("Your application to “{title}” is not submitted yet"), title=str(call)
+                    )
+                    if application.status == ApplicationStatus.DRAFT
+                    else format_lazy(
+                        gettext_lazy("Your changes to your application to “{title}” are not submitted yet"),
+                        title=str(call),
                     ),
                     body=format_lazy(
                         gettext_lazy(
-                            "The deadline is {deadline}. Drafts are not considered: submit it in time."
+                            "The deadline is {deadline}. Only what is submitted counts: submit in time."
                         ),
-                        deadline=local_time_label(deadline, call),
+                        deadline=local_time_label(_deadline(application), call),
                     ),
                     url=reverse("calls:application", kwargs={"reference": application.reference}),
                     lab=call.lab,
@@ -101,6 +114,16 @@ def send_deadline_reminders(now=None) -> int:
     return sent
 
 
+def run_scheduled(now=None) -> dict[str, int]:
+    """Everything calls needs done on a schedule: followers of newly public calls, deadline reminders."""
+    from .services import notify_followers_of_calls_now_public
+
+    return {
+        "calls_announced": notify_followers_of_calls_now_public(now),
+        "reminded": send_deadline_reminders(now),
+    }
+
+
 @task()
-def send_deadline_reminders_task() -> int:
-    return send_deadline_reminders()
+def run_scheduled_task() -> dict[str, int]:
+    return run_scheduled()

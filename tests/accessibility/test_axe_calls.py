@@ -113,7 +113,12 @@ def _build():
         organisation=solver, role="admin", user=UserFactory(full_name="Fanny")
     ).user
     enquiry = services.enquiry_ask(call=call, asked_by=founder, question="May consortia apply?")
-    services.enquiry_answer(enquiry=enquiry, answered_by=manager, answer={"en": "Yes."})
+    services.enquiry_answer(
+        enquiry=enquiry,
+        answered_by=manager,
+        answer={"en": "Yes."},
+        public_question={"en": "May consortia apply?"},
+    )
     services.enquiry_ask(call=call, asked_by=founder, question="Is there a template?")
     application, _ = services.application_start(
         call=call, challenge=challenge, organisation=solver, started_by=founder

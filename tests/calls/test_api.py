@@ -245,13 +245,14 @@ def test_solver_journey_find_ask_start_save_upload_submit_verify_withdraw(
             "title": open_call.title,
             "lab": open_call.lab.slug,
         },
+        "received_at": receipt["received_at"],
         "submitted_at": receipt["submitted_at"],
     }
     assert "Human first" not in verified.content.decode()
     forged = json_post(
         client, f"{API}/receipts/verify/", {"receipt_code": receipt["receipt_code"], "content_hash": "0" * 64}
     )
-    assert forged.json() == {"valid": False, "call": None, "submitted_at": None}
+    assert forged.json() == {"valid": False, "call": None, "received_at": None, "submitted_at": None}
 
     # The lab sees it.
     staff_list = login(lab_staff).get(f"{API}/applications/", {"call": open_call.pk}).json()
@@ -944,7 +945,8 @@ def test_a_local_time_the_clocks_skip_is_refused(login, draft_call, lab_staff):
     assert response.status_code == 400
     assert error(response)["fields"] == {
         "timeline.deadline": [
-            "2099-03-29 02:30 does not exist in Europe/Luxembourg: the clocks go forward at that moment. Choose a time outside the skipped hour."
+            "2099-03-29 02:30 does not exist in Europe/Luxembourg: the clocks go forward at that moment. "
+            "Choose a time outside the skipped hour."
         ]
     }
     draft_call.refresh_from_db()

@@ -862,3 +862,137 @@ def test_no_reminder_for_submitted_applications(complete_application, solver_mem
     )
     with freeze_time(open_call.deadline - dt.timedelta(hours=1)):
         assert send_deadline_reminders() == 0
+
+
+# --- Review follow-ups -------------------------------------------------------------------------------
+
+
+def test_followers_are_told_only_once_the_call_is_public(make_call, lab, lab_staff):
+    from govlab.calls.tasks import run_scheduled
+
+    follower = OrganisationMembershipFactory().user
+    services.follow(user=follower, kind=FollowKind.LAB, target=lab)
+    publishes_at = timezone.now() + dt.timedelta(days=2)
+    call = make_call(publish=True, publishes_at=publishes_at)
+    assert Notification.objects.filter(kind="call.published").count() == 0
+    assert run_scheduled() == {"calls_announced": 0, "reminded": 0}
+    with freeze_time(publishes_at + dt.timedelta(minutes=1)):
+        assert run_scheduled()["calls_announced"] == 1
+        assert run_scheduled()["calls_announced"] == 0
+    assert list(
+        Notification.objects.filter(kind="call.published").values_list("recipient_id", flat=True)
+    ) == [follower.pk]
+    call.refresh_from_db()
+    assert call.followers_notified_at is not None
+
+
+def test_a_published_deadline_moves_later_never_earlier(open_call, lab_staff):
+    before = open_call.deadline
+    error = refusal(
+        services.call_update, call=open_call, updated_by=lab_staff, deadline=before - dt.timedelta(hours=1)
+    )
+    assert error.message_dict == {
+        "deadline": [
+            "Applicants rely on a published deadline: it can be moved later, not earlier. "
+            "Cancel the call if it must close early."
+        ]
+    }
+    open_call.refresh_from_db()
+    assert open_call.deadline == before
+    later = services.call_update(call=open_call, updated_by=lab_staff, deadline=before + dt.timedelta(days=1))
+    assert later.deadline == before + dt.timedelta(days=1)
+
+
+def test_publishing_an_answer_needs_the_question_as_published(open_call, solver_member, lab_staff):
+    enquiry = services.enquiry_ask(
+        call=open_call, asked_by=solver_member, question="Can Acme Robotics apply?"
+    )
+    error = refusal(services.enquiry_answer, enquiry=enquiry, answered_by=lab_staff, answer={"en": "Yes."})
+    assert error.message_dict == {
+        "public_question": [
+            "Give the question as it will be published, without anything that identifies the asker."
+        ]
+    }
+    enquiry.refresh_from_db()
+    assert (enquiry.is_published, enquiry.answer) == (False, {})
+    services.enquiry_answer(enquiry=enquiry, answered_by=lab_staff, answer={"en": "Yes."}, publish=False)
+    enquiry.refresh_from_db()
+    assert (enquiry.is_published, enquiry.public_question) == (False, {})
+
+
+def test_submitted_applications_with_unsent_changes_are_reminded(
+    complete_application, solver_member, open_call
+):
+    services.application_submit(
+        application=complete_application, submitted_by=solver_member, received_at=timezone.now()
+    )
+    services.application_save(
+        application=complete_application, saved_by=solver_member, answers={"price": "1"}
+    )
+    with freeze_time(open_call.deadline - dt.timedelta(hours=1)):
+        assert send_deadline_reminders() == 1
+    reminder = Notification.objects.get(kind="application.reminder.2h")
+    assert reminder.subject == "Your changes to your application to “Bye bye Robots!” are not submitted yet"
+
+
+def test_reminders_take_a_fixed_number_of_queries(open_call, ready_challenge, django_assert_max_num_queries):
+    for index in range(6):
+        organisation = OrganisationFactory(kind="startup", country="LU", name=f"Solver {index}")
+        member = OrganisationMembershipFactory(organisation=organisation).user
+        services.application_start(
+            call=open_call, challenge=ready_challenge, organisation=organisation, started_by=member
+        )
+    from govlab.calls.tasks import due_reminders
+
+    with freeze_time(open_call.deadline - dt.timedelta(hours=1)), django_assert_max_num_queries(5):
+        assert len(due_reminders()) == 6
+
+
+def test_text_upload_with_a_character_cut_at_the_sample_edge_is_accepted(
+    open_call, lab_staff, draft_application, solver_member
+):
+    services.question_save(
+        call=open_call,
+        updated_by=lab_staff,
+        key="budget_csv",
+        kind=QuestionKind.FILE,
+        label={"en": "Budget"},
+        config={"extensions": ["csv"], "max_mb": 1},
+    )
+    content = b"a" * 8191 + "é;ok\n".encode()  # "é" is two bytes: the first is byte 8192
+    stored = services.application_upload(
+        application=draft_application,
+        question_key="budget_csv",
+        file=SimpleUploadedFile("budget.csv", content),
+        uploaded_by=solver_member,
+    )
+    assert stored.size == len(content)
+
+
+def test_the_same_page_is_not_in_conflict_with_its_own_autosave(draft_application, solver_member):
+    services.application_save(
+        application=draft_application,
+        saved_by=solver_member,
+        answers={"solution_name": "A"},
+        expected_version=1,
+        editor="page-1",
+    )
+    result = services.application_save(
+        application=draft_application,
+        saved_by=solver_member,
+        answers={"solution_name": "AB"},
+        expected_version=1,
+        editor="page-1",
+    )
+    assert result.application.answers == {"solution_name": "AB"}
+    error = refusal(
+        services.application_save,
+        application=draft_application,
+        saved_by=solver_member,
+        answers={"solution_name": "Other tab"},
+        expected_version=1,
+        editor="page-2",
+    )
+    assert error.code == "conflict"
+    draft_application.refresh_from_db()
+    assert draft_application.answers == {"solution_name": "AB"}

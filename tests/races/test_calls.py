@@ -156,3 +156,27 @@ def test_eight_organisations_submitting_at_once_each_get_one_revision(open_call,
     assert ApplicationRevision.objects.count() == 8
     assert len({o.value.receipt_code for o in outcomes}) == 8
     assert Application.objects.filter(status=ApplicationStatus.SUBMITTED).count() == 8
+
+
+def test_two_staff_granting_an_extension_at_once_make_one(open_call, solver, lab_staff, lab):
+    import datetime as dt
+
+    from govlab.calls.models import DeadlineExtension
+    from tests.factories import LabMembershipFactory
+
+    colleague = LabMembershipFactory(lab=lab, role="staff").user
+
+    def grant(person, hours):
+        return lambda: services.extension_grant(
+            call=open_call,
+            organisation=solver,
+            until=open_call.deadline + dt.timedelta(hours=hours),
+            reason="Power cut at the applicant's office",
+            granted_by=person,
+        )
+
+    outcomes = race(grant(lab_staff, 2), grant(colleague, 3))
+
+    assert errors_of(outcomes) == []
+    assert DeadlineExtension.objects.count() == 1
+    assert AuditEntry.objects.filter(action="call.extension.grant").count() == 2
