@@ -23,6 +23,7 @@ from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,6 +99,17 @@ def local_time_label(moment, call) -> str:
     """E.g. “12 March 2027, 17:00 (Europe/Luxembourg)”: deadlines always name their time zone."""
     local = timezone.localtime(moment, call.zone)
     return f"{date_format(local, 'j F Y, H:i')} ({call.time_zone})"
+
+
+# Notifications render once per recipient, in the recipient's language: titles and times must wait.
+lazy_time_label = lazy(local_time_label, str)
+
+
+def _title(call) -> str:
+    return str(call)
+
+
+lazy_title = lazy(_title, str)
 
 
 # --- Calls -----------------------------------------------------------------------------------------
@@ -658,7 +670,7 @@ def _notify_followers(call: Call, challenges, actor) -> None:
             recipients=recipients,
             kind="call.published",
             subject=format_lazy(
-                gettext_lazy("A call you may want to answer is open: {title}"), title=str(call)
+                gettext_lazy("A call you may want to answer is open: {title}"), title=lazy_title(call)
             ),
             body=pick(call.summary).text,
             url=reverse("calls:detail", kwargs={"lab_slug": call.lab.slug, "slug": call.slug}),
@@ -706,7 +718,7 @@ def call_cancel(*, call: Call, cancelled_by, reason: str) -> Call:
         notify(
             recipients=people,
             kind="call.cancelled",
-            subject=format_lazy(gettext_lazy("The call “{title}” is cancelled"), title=str(locked)),
+            subject=format_lazy(gettext_lazy("The call “{title}” is cancelled"), title=lazy_title(locked)),
             body=reason,
             lab=locked.lab,
         )
@@ -741,7 +753,7 @@ def enquiry_ask(*, call: Call, asked_by, question: str, organisation=None, langu
     notify(
         recipients=_lab_team(call.lab),
         kind="call.enquiry",
-        subject=format_lazy(gettext_lazy("New question on the call “{title}”"), title=str(call)),
+        subject=format_lazy(gettext_lazy("New question on the call “{title}”"), title=lazy_title(call)),
         body=question,
         url=reverse("calls:lab_enquiries", kwargs={"lab_slug": call.lab.slug, "pk": call.pk}),
         lab=call.lab,
@@ -805,7 +817,9 @@ def enquiry_answer(
             notify(
                 recipients=people,
                 kind="call.enquiry.answered",
-                subject=format_lazy(gettext_lazy("A question on “{title}” was answered"), title=str(call)),
+                subject=format_lazy(
+                    gettext_lazy("A question on “{title}” was answered"), title=lazy_title(call)
+                ),
                 body=pick(locked.answer).text,
                 url=reverse("calls:detail", kwargs={"lab_slug": call.lab.slug, "slug": call.slug})
                 + "#questions",
@@ -1319,14 +1333,14 @@ def application_submit(
         subject=format_lazy(
             gettext_lazy("Receipt {code}: your application to “{title}” was received"),
             code=revision.receipt_code,
-            title=str(locked.call),
+            title=lazy_title(locked.call),
         ),
         body=format_lazy(
             gettext_lazy(
                 "Received at {time}. Content hash (SHA-256): {hash}. Keep this receipt: anyone can "
                 "check it on govlab's receipt page."
             ),
-            time=local_time_label(received_at, locked.call),
+            time=lazy_time_label(received_at, locked.call),
             hash=revision.content_hash,
         ),
         url=reverse("calls:receipt", kwargs={"reference": locked.reference, "number": number}),
@@ -1415,8 +1429,8 @@ def extension_grant(
         kind="call.extension",
         subject=format_lazy(
             gettext_lazy("More time for “{title}”: until {until}"),
-            title=str(call),
-            until=local_time_label(until, call),
+            title=lazy_title(call),
+            until=lazy_time_label(until, call),
         ),
         body=reason,
         lab=call.lab,
@@ -1460,11 +1474,11 @@ def application_invite_full(*, application: Application, invited_by) -> Applicat
             recipients=_organisation_people(application.organisation),
             kind="application.invited",
             subject=format_lazy(
-                gettext_lazy("You are invited to send a full proposal to “{title}”"), title=str(call)
+                gettext_lazy("You are invited to send a full proposal to “{title}”"), title=lazy_title(call)
             ),
             body=format_lazy(
                 gettext_lazy("The full proposal is due {deadline}."),
-                deadline=local_time_label(call.proposal_deadline, call) if call.proposal_deadline else "",
+                deadline=lazy_time_label(call.proposal_deadline, call) if call.proposal_deadline else "",
             ),
             url=reverse("calls:application", kwargs={"reference": proposal.reference}),
             lab=call.lab,

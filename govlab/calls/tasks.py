@@ -80,7 +80,7 @@ def _deadline(application: Application):
 
 def send_deadline_reminders(now=None) -> int:
     """Send the reminders that are due; returns how many applications were reminded."""
-    from .services import local_time_label
+    from .services import lazy_time_label, lazy_title
 
     sent = 0
     for application, kind in due_reminders(now):
@@ -92,18 +92,19 @@ def send_deadline_reminders(now=None) -> int:
                     recipients=[m.user for m in application.organisation.memberships.all()],
                     kind=f"application.reminder.{kind}",
                     subject=format_lazy(
-                        gettext_lazy("Your application to “{title}” is not submitted yet"), title=str(call)
+                        gettext_lazy("Your application to “{title}” is not submitted yet"),
+                        title=lazy_title(call),
                     )
                     if application.status == ApplicationStatus.DRAFT
                     else format_lazy(
                         gettext_lazy("Your changes to your application to “{title}” are not submitted yet"),
-                        title=str(call),
+                        title=lazy_title(call),
                     ),
                     body=format_lazy(
                         gettext_lazy(
                             "The deadline is {deadline}. Only what is submitted counts: submit in time."
                         ),
-                        deadline=local_time_label(_deadline(application), call),
+                        deadline=lazy_time_label(_deadline(application), call),
                     ),
                     url=reverse("calls:application", kwargs={"reference": application.reference}),
                     lab=call.lab,

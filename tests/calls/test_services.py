@@ -996,3 +996,21 @@ def test_the_same_page_is_not_in_conflict_with_its_own_autosave(draft_applicatio
     assert error.code == "conflict"
     draft_application.refresh_from_db()
     assert draft_application.answers == {"solution_name": "AB"}
+
+
+def test_notifications_speak_each_recipients_language(open_call, solver, lab_staff):
+    from django.utils import translation
+
+    open_call.title = {"en": "Bye bye Robots!", "es": "¡Adiós, robots!"}
+    open_call.save(update_fields=["title"])
+    hispanophone = OrganisationMembershipFactory(organisation=solver).user
+    hispanophone.preferred_language = "es"
+    hispanophone.save(update_fields=["preferred_language"])
+    until = dt.datetime(2099, 1, 15, 16, 0, tzinfo=dt.UTC)
+    with translation.override("en"):
+        services.extension_grant(
+            call=open_call, organisation=solver, until=until, reason="Outage", granted_by=lab_staff
+        )
+    notice = Notification.objects.get(kind="call.extension", recipient=hispanophone)
+    assert "¡Adiós, robots!" in notice.subject
+    assert "15 enero 2099, 17:00 (Europe/Luxembourg)" in notice.subject
