@@ -12,6 +12,8 @@ Field names: ``a_<key>`` for a question; ``a_<key>-<row>-<field>`` for a cell of
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -345,6 +347,9 @@ class ApplicationForm(StyledErrorsForm):
     default_renderer = FAST_RENDERER  # the partners' country lists
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # One token per rendered editor page, sent by both its autosave and its buttons: the services then
+    # tell the page's own autosave (not a conflict) from a save made in another tab.
+    editor = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -371,6 +376,7 @@ class ApplicationForm(StyledErrorsForm):
         kwargs.setdefault("initial", {})
         super().__init__(data, files, **kwargs)
         self.initial.setdefault("version", application.version)
+        self.initial.setdefault("editor", secrets.token_urlsafe(16))
         self.groups: dict[str, RowGroup] = {}
         answers = application.answers or {}
         for question in self.questions:
@@ -478,6 +484,10 @@ class ApplicationForm(StyledErrorsForm):
         if kind == K.MULTIPLE_CHOICE:
             return list(value or [])
         return value if value is not None else ""
+
+    def editor_token(self) -> str:
+        """The page's editor token as posted ("" when none: every older version is then a conflict)."""
+        return (getattr(self, "cleaned_data", {}).get("editor") or "")[:40]
 
     def answers(self) -> dict:
         """{key: raw value} for every question shown but files (empty values clear the answer)."""

@@ -235,7 +235,12 @@ def _call_page(request, call: Call, *, enquiry_form=None, status=200):
             for criterion in criteria
         ],
         "documents": list(call.documents.all()),
-        "enquiries": list(selectors.enquiries_public(call)),
+        # Only the question as the lab rewrote it for publication: the asker's own words stay private.
+        "enquiries": [
+            enquiry
+            for enquiry in selectors.enquiries_public(call).defer("question")
+            if pick(enquiry.public_question).text
+        ],
         "timeline": call_timeline(call),
         "deadline": zoned(call.deadline, call),
         "is_open": is_open,
@@ -464,9 +469,10 @@ def _form(application, questions, data=None, files=None, **kwargs) -> Applicatio
     )
 
 
-def _editor(request, application, form, questions, *, conflict=False, status=200):
+def _editor(request, application, form, questions, *, conflict=False, now=None, status=200):
+    """The editor page. ``now``: the instant editability is judged at (a POST's ``received_at``)."""
     deadline = _deadline(application)
-    now = timezone.now()
+    now = now or timezone.now()
     editable = _is_editable(application, deadline, now)
     files = {f.pk: f for f in application.files.all()}
     gaps = services.application_gaps(application, questions) if editable else {}
@@ -537,6 +543,7 @@ def application_edit(request, reference):
     form = _form(application, questions, request.POST, request.FILES, add_row=add_row, drop_row=drop_row)
     form.is_valid()  # lenient fields: only an unreadable file or version is refused here
     received_at = _received_at(request)
+    editor = form.editor_token()
     expected = None if action == "overwrite" else form.cleaned_data.get("version")
     try:
         result = services.application_save(
@@ -547,6 +554,7 @@ def application_edit(request, reference):
             declarations=form.declaration_values(),
             expected_version=expected,
             received_at=received_at,
+            editor=editor,
         )
     except ValidationError as error:
         code = getattr(error, "code", None)
@@ -557,11 +565,11 @@ def application_edit(request, reference):
             form = _form(application, questions, data, add_row=add_row, drop_row=drop_row)
             form.is_valid()
             form.add_error(None, error)
-            return _editor(request, application, form, questions, conflict=True)
+            return _editor(request, application, form, questions, conflict=True, now=received_at)
         form = _form(application, questions, data, add_row=add_row, drop_row=drop_row)
         form.is_valid()
         form.add_error(None, error)
-        return _editor(request, application, form, questions)
+        return _editor(request, application, form, questions, now=received_at)
     errors = dict(result.errors)
     for key, upload in form.uploads().items():
         try:
@@ -571,6 +579,7 @@ def application_edit(request, reference):
                 file=upload,
                 uploaded_by=request.user,
                 received_at=received_at,
+                editor=editor,
             )
         except ValidationError as error:
             for name, problems in getattr(error, "message_dict", {key: error.messages}).items():
@@ -584,6 +593,7 @@ def application_edit(request, reference):
                 submitted_by=request.user,
                 received_at=received_at,
                 expected_version=application.version,
+                editor=editor,
             )
         except ValidationError as error:
             if hasattr(error, "error_dict") and getattr(error, "code", None) == "incomplete":
@@ -614,7 +624,7 @@ def application_edit(request, reference):
     form.apply_errors({key: value for key, value in errors.items() if key != "__all__"})
     if errors.get("__all__"):
         form.add_error(None, errors["__all__"])
-    return _editor(request, application, form, questions)
+    return _editor(request, application, form, questions, now=received_at)
 
 
 def _group_keys(questions) -> set[str]:
@@ -647,6 +657,7 @@ def application_autosave(request, reference):
             declarations=form.declaration_values(),
             expected_version=form.cleaned_data.get("version"),
             received_at=_received_at(request),
+            editor=form.editor_token(),
         )
     except ValidationError as error:
         context["refused"] = getattr(error, "code", None) or "invalid"
@@ -674,7 +685,8 @@ def application_file(request, reference, pk):
 def application_withdraw(request, reference):
     application = application_for(request, reference, "calls.change_application")
     deadline = _deadline(application)
-    if not _is_editable(application, deadline, timezone.now()):
+    received_at = _received_at(request)  # a withdrawal that arrived before the deadline counts
+    if not _is_editable(application, deadline, received_at):
         messages.error(request, _("This application can no longer be withdrawn."))
         return redirect("calls:application", reference=reference)
     data = request.POST if request.method == "POST" else restore_kept_input(request)
@@ -685,7 +697,7 @@ def application_withdraw(request, reference):
                 application=application,
                 withdrawn_by=request.user,
                 reason=form.cleaned_data["reason"],
-                received_at=_received_at(request),
+                received_at=received_at,
             )
         except ValidationError as error:
             _form_errors(form, error)
@@ -832,7 +844,9 @@ def following(request):
     if request.method == "POST":
         if request.POST.get("unfollow"):
             unfollow = request.POST["unfollow"]
-            Follow.objects.filter(user=request.user, pk=int(unfollow) if unfollow.isdigit() else None).delete()
+            Follow.objects.filter(
+                user=request.user, pk=int(unfollow) if unfollow.isdigit() else None
+            ).delete()
             messages.success(request, _("You no longer follow it."))
             return redirect("calls:following")
         if form.is_valid():

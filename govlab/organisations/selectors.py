@@ -102,11 +102,6 @@ def organisation_for_page(*, slug: str) -> Organisation | None:
     )
 
 
-def organisation_submitted_applications_count(organisation: Organisation) -> int:
-    """How many applications to calls on govlab the organisation has submitted (withdrawn ones excepted)."""
-    return organisation.applications.filter(status="submitted").count()
-
-
 def organisation_members(*, organisation: Organisation) -> QuerySet[OrganisationMembership]:
     return (
         OrganisationMembership.objects.filter(organisation=organisation)

@@ -32,7 +32,6 @@ from .selectors import (
     organisation_directory,
     organisation_for_page,
     organisation_members,
-    organisation_submitted_applications_count,
 )
 
 PAGE_SIZE = 25
@@ -79,7 +78,6 @@ def organisation_detail(request, slug):
             "labs": [lab for lab in organisation.labs.all() if lab.is_active],
             "members": list(organisation_members(organisation=organisation)) if can_see_members else None,
             "can_see_members": can_see_members,
-            "submitted_applications": organisation_submitted_applications_count(organisation),
         },
     )
 

@@ -152,6 +152,43 @@ def test_published_answers_are_shown_without_the_asker(client, login, open_call,
     assert "Unanswered secret question" not in html
 
 
+def test_the_askers_own_words_never_appear_on_the_public_page(
+    client, login, open_call, solver_member, other_solver_member, lab_staff
+):
+    enquiry = services.enquiry_ask(
+        call=open_call, asked_by=solver_member, question="Acme Voice asks: may our bot use the 112 line?"
+    )
+    services.enquiry_answer(
+        enquiry=enquiry,
+        answered_by=lab_staff,
+        answer={"en": "Not without the operator's consent."},
+        public_question={"en": "May a solution use the emergency line?"},
+    )
+    # A published answer whose question was never rewritten (e.g. made before rewriting was required).
+    Enquiry.objects.create(
+        call=open_call,
+        asked_by=solver_member,
+        question="Private wording from Acme Voice",
+        answer={"en": "An answer without a published question."},
+        is_published=True,
+        published_at=timezone.now(),
+    )
+
+    pages = [client.get(detail_url(open_call))]
+    login(other_solver_member)
+    pages.append(client.get(detail_url(open_call)))
+
+    for response in pages:
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert [e.pk for e in response.context["enquiries"]] == [enquiry.pk]
+        assert "May a solution use the emergency line?" in html
+        assert "Not without the operator&#x27;s consent." in html
+        assert "112 line" not in html
+        assert "Private wording from Acme Voice" not in html
+        assert "An answer without a published question." not in html
+
+
 def test_signed_in_person_asks_a_question(client, login, open_call, solver, solver_member):
     login(solver_member)
     response = client.post(

@@ -2,6 +2,7 @@
 receipts and the workspace, and that no one sees another organisation's application through any URL."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -278,6 +279,91 @@ def test_autosave_conflict_says_so_and_saves_nothing(client, login, draft_applic
     assert snapshot(draft_application) == before
 
 
+def editor_token(html: str) -> str:
+    match = re.search(r'<input type="hidden" name="editor" value="([^"]+)" id="id_editor">', html)
+    assert match, "the editor page carries its editor token"
+    return match.group(1)
+
+
+def test_each_editor_page_gets_its_own_token_kept_on_re_render(
+    client, login, draft_application, solver_member
+):
+    login(solver_member)
+    first = editor_token(client.get(editor_url(draft_application)).content.decode())
+    second = editor_token(client.get(editor_url(draft_application)).content.decode())
+    assert (len(first), len(second)) == (22, 22)
+    assert first != second
+
+    data = form_data(draft_application, approach="")
+    response = client.post(editor_url(draft_application), {**data, "editor": first, "action": "submit"})
+    assert response.status_code == 200
+    assert "Not submitted yet" in response.content.decode()
+    assert editor_token(response.content.decode()) == first  # an error page is the same page
+    draft_application.refresh_from_db()
+    assert draft_application.last_editor == first
+
+
+def test_submit_right_after_the_pages_own_autosave_is_not_a_conflict(
+    client, login, draft_application, solver_member
+):
+    login(solver_member)
+    token = editor_token(client.get(editor_url(draft_application)).content.decode())
+    opened = form_data(draft_application)  # the page as opened: version 1
+    assert opened["version"] == 1
+
+    autosave = client.post(
+        reverse("calls:application_autosave", args=[draft_application.reference]),
+        {**opened, "a_solution_name": "Typed, then autosaved", "editor": token},
+        headers={"HX-Request": "true"},
+    )
+    assert "Saved at" in autosave.content.decode()
+    draft_application.refresh_from_db()
+    assert draft_application.version == 2
+
+    # "Save and submit" clicked before the autosave's answer updated the page's version.
+    response = client.post(
+        editor_url(draft_application),
+        {**opened, "a_solution_name": "Typed, then autosaved", "editor": token, "action": "submit"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("calls:receipt", args=[draft_application.reference, 1])
+    draft_application.refresh_from_db()
+    assert draft_application.status == ApplicationStatus.SUBMITTED
+    revision = ApplicationRevision.objects.get()
+    assert revision.answers["solution_name"] == "Typed, then autosaved"
+
+
+def test_submit_from_another_page_after_an_autosave_is_a_conflict(
+    client, login, draft_application, solver_member
+):
+    login(solver_member)
+    tab_one = editor_token(client.get(editor_url(draft_application)).content.decode())
+    tab_two = editor_token(client.get(editor_url(draft_application)).content.decode())
+    opened = form_data(draft_application)
+    assert opened["version"] == 1
+    client.post(
+        reverse("calls:application_autosave", args=[draft_application.reference]),
+        {**opened, "a_solution_name": "Autosaved in tab one", "editor": tab_one},
+        headers={"HX-Request": "true"},
+    )
+    before = snapshot(draft_application)
+    assert before[:2] == (ApplicationStatus.DRAFT, 2)
+
+    response = client.post(
+        editor_url(draft_application),
+        {**opened, "a_solution_name": "Submitted from tab two", "editor": tab_two, "action": "submit"},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "saved in another tab or by a colleague" in html
+    assert 'value="Submitted from tab two"' in html
+    assert snapshot(draft_application) == before
+    assert draft_application.answers["solution_name"] == "Autosaved in tab one"
+    assert ApplicationRevision.objects.count() == 0
+
+
 def test_autosave_after_sign_out_says_so(client, draft_application):
     response = client.post(
         reverse("calls:application_autosave", args=[draft_application.reference]),
@@ -495,6 +581,42 @@ def test_withdraw_asks_for_confirmation_then_withdraws(client, login, complete_a
     )
     assert "can no longer be changed or submitted" in after.content.decode()
     assert ApplicationRevision.objects.count() == 0
+
+
+def test_a_withdrawal_received_before_the_deadline_counts_even_if_processed_after(
+    client, login, complete_application, solver_member, settings
+):
+    settings.REQUEST_START_HEADER = "X-Request-Start"  # the proxy stamps each request on arrival
+    login(solver_member)
+    deadline = complete_application.call.deadline
+    url = reverse("calls:application_withdraw", args=[complete_application.reference])
+    arrived = deadline - dt.timedelta(seconds=30)
+
+    with freeze_time(deadline + dt.timedelta(seconds=30)):  # handled a minute later, after the deadline
+        response = client.post(
+            url,
+            {"reason": "No time", "confirm": "on"},
+            headers={"X-Request-Start": f"t={arrived.timestamp():.3f}"},
+        )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("calls:mine")
+    complete_application.refresh_from_db()
+    assert complete_application.status == ApplicationStatus.WITHDRAWN
+    assert complete_application.withdrawal_reason == "No time"
+
+
+def test_a_withdrawal_received_after_the_deadline_is_refused(
+    client, login, complete_application, solver_member
+):
+    login(solver_member)
+    url = reverse("calls:application_withdraw", args=[complete_application.reference])
+    with freeze_time(complete_application.call.deadline + dt.timedelta(seconds=1)):
+        response = client.post(url, {"reason": "No time", "confirm": "on"})
+    assert response["Location"] == editor_url(complete_application)
+    complete_application.refresh_from_db()
+    assert complete_application.status == ApplicationStatus.DRAFT
+    assert complete_application.withdrawal_reason == ""
 
 
 # --- No one sees another organisation's application -------------------------------------------------------
