@@ -1,7 +1,9 @@
 """CSV and XLSX exports of a call's applications for the lab: one row per application.
 
 Each question of the stage is one column. The answers are those of the latest submitted revision (what the
-organisation handed in); an application never submitted shows its working copy. Every cell goes through
+organisation handed in). An application never submitted is a draft the lab does not read (applicants are
+told drafts are not considered): its row shows who, for which challenge, its status and how many items it
+still misses, with empty answer cells. A file answer shows the name of the file. Every cell goes through
 ``safe_cell``: text a spreadsheet would run as a formula (= + - @, tab, carriage return) gets a leading
 quote, so a hostile answer such as ``=HYPERLINK(...)`` stays text.
 """
@@ -21,12 +23,22 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from govlab.challenges.exports import BOM, safe_cell
 from govlab.core.i18n import pick
 
+from . import services
 from .enums import QuestionKind
-from .models import Application, ApplicationRevision
+from .models import Application, ApplicationFile, ApplicationRevision
 
 K = QuestionKind
 
-__all__ = ["BOM", "applications_csv", "applications_xlsx", "export_table", "format_answer", "safe_cell"]
+__all__ = [
+    "BOM",
+    "applications_csv",
+    "applications_xlsx",
+    "export_table",
+    "file_answer",
+    "format_answer",
+    "revision_file_ids",
+    "safe_cell",
+]
 
 
 def _choice_label(config: dict, value, languages) -> str:
@@ -34,6 +46,37 @@ def _choice_label(config: dict, value, languages) -> str:
         if choice.get("value") == value:
             return pick(choice.get("label"), preferred=languages).text or str(value)
     return str(value)
+
+
+def file_answer(value) -> tuple[int | None, dict | None]:
+    """The file id of a file answer, and what the revision recorded of it.
+
+    The working copy holds the file's id (an int); a submitted revision holds
+    ``{"file": {"id", "name", "sha256", "size"}}`` (see receipts.build_content). Anything else: (None, None).
+    """
+    if isinstance(value, dict):
+        given = value.get("file")
+        if isinstance(given, dict):
+            file_id = given.get("id")
+            valid = isinstance(file_id, int) and not isinstance(file_id, bool)
+            return (file_id if valid else None), given
+        return None, None
+    if isinstance(value, bool) or value is None:
+        return None, None
+    try:
+        return int(value), None
+    except (TypeError, ValueError):
+        return None, None
+
+
+def revision_file_ids(answers) -> set[int]:
+    """The ids of the files a submitted revision's answers hold."""
+    ids = set()
+    for value in (answers or {}).values():
+        file_id, given = file_answer(value) if isinstance(value, dict) else (None, None)
+        if file_id is not None and given is not None:
+            ids.add(file_id)
+    return ids
 
 
 def format_answer(kind: str, config: dict, value, *, files: dict | None = None, languages=None) -> str:
@@ -53,13 +96,13 @@ def format_answer(kind: str, config: dict, value, *, files: dict | None = None, 
         currency = config.get("currency") or ""
         return f"{value} {currency}".strip()
     if kind == K.FILE:
-        file = (files or {}).get(value) if not isinstance(value, (list, dict)) else None
-        if file is None:
-            try:
-                file = (files or {}).get(int(value))
-            except (TypeError, ValueError):
-                file = None
-        return file.original_name if file is not None else str(value)
+        file_id, given = file_answer(value)
+        if given is not None and given.get("name"):
+            return str(given["name"])
+        file = (files or {}).get(file_id) if file_id is not None else None
+        if file is not None:
+            return file.original_name
+        return "" if isinstance(value, (list, dict)) else str(value)
     if kind == K.GROUP:
         rows = value if isinstance(value, list) else []
         lines = []
@@ -92,7 +135,7 @@ def export_applications(call, stage: str):
                     "pk", "application_id", "number", "answers", "receipt_code", "submitted_at"
                 ),
             ),
-            "files",
+            Prefetch("files", queryset=ApplicationFile.objects.only("pk", "application_id")),
         )
         .order_by("challenge__reference", "organisation__name", "pk")
     )
@@ -115,15 +158,35 @@ def export_table(call, stage: str) -> tuple[list[str], list[list[str]]]:
         _("Last submitted (%(zone)s)") % {"zone": call.time_zone},
         _("Receipt number"),
         _("Answers from"),
+        _("Items missing for a submission"),
         *[pick(question.label, preferred=languages).text or question.key for question in questions],
     ]
     rows = []
     for application in export_applications(call, stage):
+        application.call = call
         revisions = list(application.revisions.all())
         latest = revisions[0] if revisions else None
-        answers = latest.answers if latest is not None else application.answers
-        files = {file.pk: file for file in application.files.all()}
         organisation = application.organisation
+        if latest is None:
+            # Never submitted: the working copy is the applicant's, not the lab's to read.
+            gaps = services.application_gaps(
+                application,
+                questions=questions,
+                file_ids={file.pk for file in application.files.all()},
+            )
+            missing = str(len(gaps))
+            answers = [""] * len(questions)
+        else:
+            missing = ""
+            answers = [
+                format_answer(
+                    question.kind,
+                    question.config or {},
+                    (latest.answers or {}).get(question.key),
+                    languages=languages,
+                )
+                for question in questions
+            ]
         rows.append(
             [
                 application.reference,
@@ -145,16 +208,8 @@ def export_table(call, stage: str) -> tuple[list[str], list[list[str]]]:
                     if latest is not None
                     else _("Draft, never submitted")
                 ),
-                *[
-                    format_answer(
-                        question.kind,
-                        question.config or {},
-                        (answers or {}).get(question.key),
-                        files=files,
-                        languages=languages,
-                    )
-                    for question in questions
-                ],
+                missing,
+                *answers,
             ]
         )
     return [safe_cell(cell) for cell in header], [[safe_cell(cell) for cell in row] for row in rows]

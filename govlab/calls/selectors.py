@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from govlab.labs.enums import LAB_TEAM_ROLES
@@ -47,20 +48,26 @@ def call_list_public(
 
 
 def call_list_lab(lab) -> QuerySet[Call]:
-    """Every call of the lab, with application counts by state."""
-    return (
-        _call_list_base()
-        .filter(lab=lab)
-        .annotate(
-            application_count=Count("applications", distinct=True),
-            submitted_count=Count(
-                "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True
-            ),
-            draft_count=Count(
-                "applications", filter=Q(applications__status=ApplicationStatus.DRAFT), distinct=True
-            ),
+    """Every call of the lab, latest deadline first, with its counts of challenges, applications (all,
+    submitted, draft) and unanswered enquiries: one query, each count a subquery of its own (no join, so
+    no row multiplication between the counts)."""
+
+    def count(queryset: QuerySet) -> Coalesce:
+        counted = (
+            queryset.filter(call=OuterRef("pk")).order_by().values("call").annotate(c=Count("pk")).values("c")
         )
-        .order_by("-created_at", "pk")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    return (
+        Call.objects.filter(lab=lab)
+        .annotate(
+            challenge_count=count(Call.challenges.through.objects.all()),
+            application_count=count(Application.objects.all()),
+            submitted_count=count(Application.objects.filter(status=ApplicationStatus.SUBMITTED)),
+            draft_count=count(Application.objects.filter(status=ApplicationStatus.DRAFT)),
+            unanswered_count=count(Enquiry.objects.filter(answered_at__isnull=True)),
+        )
+        .order_by("-deadline", "pk")
     )
 
 

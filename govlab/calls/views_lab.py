@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,9 +25,9 @@ from govlab.labs.models import Lab
 from govlab.labs.rules import is_lab_staff
 from govlab.organisations.models import Organisation
 
-from . import services
+from . import selectors, services
 from .enums import ApplicationStatus, CallStatus, QuestionKind, Stage
-from .exports import applications_csv, applications_xlsx, format_answer
+from .exports import applications_csv, applications_xlsx, file_answer, format_answer, revision_file_ids
 from .forms_lab import (
     ApplicationFilterForm,
     CallForm,
@@ -121,21 +121,7 @@ def _call_url(call, name: str = "calls:lab_call", *args) -> str:
 @require_GET
 def call_list(request, lab_slug):
     lab = _staff_lab(request, lab_slug)
-    calls = list(
-        Call.objects.filter(lab=lab)
-        .annotate(
-            challenge_count=Count("challenges", distinct=True),
-            application_count=Count("applications", distinct=True),
-            submitted_count=Count(
-                "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True
-            ),
-            draft_count=Count(
-                "applications", filter=Q(applications__status=ApplicationStatus.DRAFT), distinct=True
-            ),
-            unanswered_count=Count("enquiries", filter=Q(enquiries__answered_at__isnull=True), distinct=True),
-        )
-        .order_by("-deadline", "pk")
-    )
+    calls = list(selectors.call_list_lab(lab))
     for call in calls:
         call.lab = lab
         call.deadline_label = services.local_time_label(call.deadline, call)
@@ -604,7 +590,12 @@ def _enquiry(request, lab_slug, pk, enquiry_pk):
 def enquiry_answer(request, lab_slug, pk, enquiry_pk):
     call, enquiry = _enquiry(request, lab_slug, pk, enquiry_pk)
     data = request.POST if request.method == "POST" else restore_kept_input(request)
-    initial = {"answer": enquiry.answer, "public_question": enquiry.public_question, "publish": True}
+    # Prefilled with the asker's words for staff to check: nothing is published that staff did not see.
+    language = (enquiry.language or "").split("-")[0]
+    if language not in call.lab.languages:
+        language = call.lab.main_language
+    asked = enquiry.public_question or {language: enquiry.question}
+    initial = {"answer": enquiry.answer, "public_question": asked, "publish": True}
     form = EnquiryAnswerForm(data or None, languages=call.lab.languages, prefix="enquiry", initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -749,14 +740,21 @@ def _answer_items(call, questions, answers, files) -> list[dict]:
             "label": pick(question.label, preferred=languages).text or question.key,
             "text": format_answer(question.kind, config, value, files=files, languages=languages),
             "file": None,
+            "file_name": "",
+            "file_size": None,
             "columns": [],
             "rows": [],
         }
         if question.kind == K.FILE and value is not None:
-            try:
-                item["file"] = files.get(int(value))
-            except (TypeError, ValueError):
-                item["file"] = None
+            # A revision holds {"file": {"id", "name", "sha256", "size"}}, the working copy the file's id.
+            file_id, given = file_answer(value)
+            file = files.get(file_id) if file_id is not None else None
+            given = given or {}
+            item["file"] = file
+            item["file_name"] = given.get("name") or (file.original_name if file is not None else "")
+            item["file_size"] = (
+                given.get("size") if given.get("size") is not None else getattr(file, "size", None)
+            )
         if question.kind == K.GROUP and isinstance(value, list):
             fields = config.get("fields", [])
             item["columns"] = [pick(field.get("label"), preferred=languages).text for field in fields]
@@ -780,6 +778,8 @@ def application_detail(request, lab_slug, pk, reference):
     application = _staff_application(request, lab_slug, pk, reference)
     call = application.call
     revisions = list(application.revisions.select_related("submitted_by").order_by("-number"))
+    # The lab reads what was submitted, never the working copy: a draft never submitted shows its status,
+    # completeness and eligibility only (applicants are told drafts are not considered).
     shown = None
     wanted = request.GET.get("revision")
     if wanted:
@@ -788,10 +788,10 @@ def application_detail(request, lab_slug, pk, reference):
             raise Http404
     elif revisions:
         shown = revisions[0]
-    answers = shown.answers if shown is not None else application.answers
-    partners = shown.partners if shown is not None else application.partners
-    declarations = shown.declarations if shown is not None else application.declarations
-    files = {file.pk: file for file in application.files.all()}
+    answers = shown.answers if shown is not None else {}
+    partners = shown.partners if shown is not None else []
+    declarations = shown.declarations if shown is not None else {}
+    files = {file.pk: file for file in application.files.all()} if shown is not None else {}
     questions = list(call.questions.filter(stage=application.stage).order_by("position", "pk"))
     extension = DeadlineExtension.objects.filter(
         call=call, organisation=application.organisation, stage=application.stage
@@ -807,14 +807,18 @@ def application_detail(request, lab_slug, pk, reference):
             application=application,
             revisions=revisions,
             shown=shown,
-            items=_answer_items(call, questions, answers, files),
+            items=_answer_items(call, questions, answers, files) if shown is not None else [],
             partners=partners,
             declarations=[
                 {"text": str(text), "given": bool((declarations or {}).get(key))}
                 for key, text in services.DECLARATIONS.items()
-            ],
+            ]
+            if shown is not None
+            else [],
+            changed_since=shown is not None and application.has_unsubmitted_changes,
             eligibility=services.eligibility_problems(call, application.organisation),
-            gaps=_gaps(application, questions) if application.status == ApplicationStatus.DRAFT else {},
+            never_submitted=not revisions,
+            gaps=_gaps(application, questions) if not revisions else {},
             extension=extension,
             extension_label=services.local_time_label(extension.until, call) if extension else "",
             can_invite=(
@@ -838,8 +842,12 @@ def application_detail(request, lab_slug, pk, reference):
 @require_GET
 def application_file(request, lab_slug, pk, reference, file_pk):
     application = _staff_application(request, lab_slug, pk, reference)
+    # Only a file some submitted revision holds: a file of the working copy is the applicant's alone.
+    submitted = set()
+    for answers in application.revisions.values_list("answers", flat=True):
+        submitted |= revision_file_ids(answers)
     file = ApplicationFile.objects.filter(application=application, pk=file_pk).first()
-    if file is None:
+    if file is None or file.pk not in submitted:
         raise Http404
     response = FileResponse(file.file.open("rb"), as_attachment=True, filename=file.original_name)
     response["X-Content-Type-Options"] = "nosniff"

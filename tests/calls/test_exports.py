@@ -1,17 +1,19 @@
-"""CSV and XLSX exports of a call's applications: exact header, revision answers, no formula injection."""
+"""CSV and XLSX exports of a call's applications: exact header, revision answers (never a draft's), file
+names, no formula injection."""
 
 import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from govlab.calls import services
 from govlab.calls.enums import QuestionKind, Stage
-from govlab.calls.exports import safe_cell
-from govlab.calls.models import Application
+from govlab.calls.exports import format_answer, revision_file_ids, safe_cell
+from govlab.calls.models import ApplicationRevision
 from tests.calls.conftest import ALL_DECLARATIONS, COMPLETE_ANSWERS
 from tests.factories import OrganisationFactory, OrganisationMembershipFactory
 
@@ -27,16 +29,28 @@ HEADER = [
     "Last submitted (Europe/Luxembourg)",
     "Receipt number",
     "Answers from",
+    "Items missing for a submission",
     "Name of your solution",
     "Your approach",
     "Indicative price",
     "'=Motto",
+    "Pitch deck",
 ]
+PDF = b"%PDF-1.4\n%test\n"
+
+
+def _start(call, organisation):
+    member = OrganisationMembershipFactory(organisation=organisation).user
+    application, _created = services.application_start(
+        call=call, challenge=call.challenges.get(), organisation=organisation, started_by=member
+    )
+    return application, member
 
 
 @pytest.fixture
 def exported(open_call, lab_staff, complete_application, solver_member):
-    """Two applications whose content starts with every character a spreadsheet reads as a formula."""
+    """Three applications: one submitted with a file, one submitted by a hostile organisation whose content
+    starts with every character a spreadsheet reads as a formula, and a draft never submitted."""
     services.question_save(
         call=open_call,
         updated_by=lab_staff,
@@ -44,6 +58,15 @@ def exported(open_call, lab_staff, complete_application, solver_member):
         key="motto",
         kind=QuestionKind.SHORT_TEXT,
         label={"en": "=Motto"},
+    )
+    services.question_save(
+        call=open_call,
+        updated_by=lab_staff,
+        stage=Stage.PROPOSAL,
+        key="pitch_deck",
+        kind=QuestionKind.FILE,
+        label={"en": "Pitch deck"},
+        config={"extensions": ["pdf"], "max_mb": 2},
     )
     # A submitted application: the export shows the submitted revision, not later unsubmitted edits.
     services.application_save(
@@ -53,6 +76,14 @@ def exported(open_call, lab_staff, complete_application, solver_member):
         declarations=ALL_DECLARATIONS,
     )
     complete_application.refresh_from_db()
+    services.application_upload(
+        application=complete_application,
+        question_key="pitch_deck",
+        file=SimpleUploadedFile("deck.pdf", PDF, content_type="application/pdf"),
+        uploaded_by=solver_member,
+        received_at=timezone.now(),
+    )
+    complete_application.refresh_from_db()
     revision = services.application_submit(
         application=complete_application, submitted_by=solver_member, received_at=timezone.now()
     )
@@ -60,24 +91,49 @@ def exported(open_call, lab_staff, complete_application, solver_member):
     services.application_save(
         application=complete_application, saved_by=solver_member, answers={"solution_name": "Changed later"}
     )
-    # A draft by a hostile organisation, its answers stored as typed.
-    hostile = OrganisationFactory(name="=cmd|' /C calc'!A0", kind="startup", country="LU")
-    member = OrganisationMembershipFactory(organisation=hostile).user
-    draft, _created = services.application_start(
-        call=open_call, challenge=open_call.challenges.get(), organisation=hostile, started_by=member
+    # A hostile organisation's submission, its answers stored as typed.
+    hostile, member = _start(
+        open_call, OrganisationFactory(name="=cmd|' /C calc'!A0", kind="startup", country="LU")
     )
-    Application.objects.filter(pk=draft.pk).update(
+    services.application_save(
+        application=hostile, saved_by=member, answers=COMPLETE_ANSWERS, declarations=ALL_DECLARATIONS
+    )
+    hostile.refresh_from_db()
+    hostile_revision = services.application_submit(
+        application=hostile, submitted_by=member, received_at=timezone.now()
+    )
+    ApplicationRevision.objects.filter(pk=hostile_revision.pk).update(
         answers={"solution_name": "@SUM(1+1)", "approach": "\rReturn", "price": "-5", "motto": "\tTabbed"}
     )
-    complete_application.refresh_from_db()
-    draft.refresh_from_db()
-    return {"submitted": complete_application, "revision": revision, "draft": draft}
+    # A draft never submitted: the lab does not read its answers, not even in an export.
+    draft, member = _start(open_call, OrganisationFactory(name="Quiet drafts", kind="startup", country="LU"))
+    services.application_save(application=draft, saved_by=member, answers={"solution_name": "Secret plan"})
+    services.application_upload(
+        application=draft,
+        question_key="pitch_deck",
+        file=SimpleUploadedFile("secret-deck.pdf", PDF, content_type="application/pdf"),
+        uploaded_by=member,
+        received_at=timezone.now(),
+    )
+    for application in (complete_application, hostile, draft):
+        application.refresh_from_db()
+    return {
+        "submitted": complete_application,
+        "revision": revision,
+        "hostile": hostile,
+        "hostile_revision": hostile_revision,
+        "draft": draft,
+    }
 
 
 def _expected_rows(open_call, exported):
     submitted, revision, draft = exported["submitted"], exported["revision"], exported["draft"]
+    hostile, hostile_revision = exported["hostile"], exported["hostile_revision"]
     challenge = open_call.challenges.get()
-    local = timezone.localtime(submitted.submitted_at, open_call.zone).strftime("%Y-%m-%d %H:%M:%S")
+
+    def local(application):
+        return timezone.localtime(application.submitted_at, open_call.zone).strftime("%Y-%m-%d %H:%M:%S")
+
     return {
         submitted.reference: [
             submitted.reference,
@@ -88,17 +144,39 @@ def _expected_rows(open_call, exported):
             challenge.title["en"],
             "Full proposal",
             "Submitted",
-            local,
+            local(submitted),
             revision.receipt_code,
             "Submitted revision 1",
+            "",
             "'+Human first",
             COMPLETE_ANSWERS["approach"],
             "45000 EUR",
             "",
+            "deck.pdf",
         ],
+        hostile.reference: [
+            hostile.reference,
+            "'=cmd|' /C calc'!A0",
+            "LU",
+            "Start-up",
+            challenge.reference,
+            challenge.title["en"],
+            "Full proposal",
+            "Submitted",
+            local(hostile),
+            hostile_revision.receipt_code,
+            "Submitted revision 1",
+            "",
+            "'@SUM(1+1)",
+            "'\rReturn",
+            "'-5 EUR",
+            "'\tTabbed",
+            "",
+        ],
+        # Missing: the approach (required) and the declarations; no answer shown.
         draft.reference: [
             draft.reference,
-            "'=cmd|' /C calc'!A0",
+            "Quiet drafts",
             "LU",
             "Start-up",
             challenge.reference,
@@ -108,10 +186,12 @@ def _expected_rows(open_call, exported):
             "",
             "",
             "Draft, never submitted",
-            "'@SUM(1+1)",
-            "'\rReturn",
-            "'-5 EUR",
-            "'\tTabbed",
+            "2",
+            "",
+            "",
+            "",
+            "",
+            "",
         ],
     }
 
@@ -162,7 +242,7 @@ def test_xlsx_export_holds_the_same_text_cells_and_no_formula(login, lab_staff, 
     assert values[0] == HEADER
     expected = _expected_rows(open_call, exported)
     # XML reads a carriage return back as a line feed; the quote in front of it is what matters.
-    expected[exported["draft"].reference][12] = "'\nReturn"
+    expected[exported["hostile"].reference][13] = "'\nReturn"
     assert {row[0]: row for row in values[1:]} == expected
 
 
@@ -182,3 +262,30 @@ def test_exports_are_refused_to_solvers_and_other_labs(
 def test_an_unknown_stage_is_404(login, lab_staff, open_call):
     url = reverse("calls:lab_export_csv", args=[open_call.lab.slug, open_call.pk])
     assert login(lab_staff).get(url, {"stage": "eoi"}).status_code == 404
+
+
+class _File:
+    original_name = "working.pdf"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"file": {"id": 7, "name": "deck.pdf", "sha256": "ab" * 32, "size": 15}}, "deck.pdf"),  # a revision
+        (7, "working.pdf"),  # the working copy: the file's id
+        (8, "8"),  # an id no longer stored
+        (None, ""),
+    ],
+)
+def test_format_answer_reads_both_shapes_of_a_file_answer(value, expected):
+    assert format_answer(QuestionKind.FILE, {}, value, files={7: _File()}) == expected
+
+
+def test_revision_file_ids_are_those_a_revision_holds():
+    answers = {
+        "deck": {"file": {"id": 7, "name": "deck.pdf", "sha256": "ab" * 32, "size": 15}},
+        "working_copy_id": 9,
+        "text": "12",
+        "group": [{"file": {"id": 11}}],
+    }
+    assert revision_file_ids(answers) == {7}

@@ -159,7 +159,10 @@ def test_write_endpoints_refused_change_nothing(role, request, login, world, enq
         (_url("lab_question_move", call, question.pk, "down"), {}),
         (_url("lab_document_remove", call, document.pk), {}),
         (_url("lab_call_cancel", call), {"cancel-reason": "No"}),
-        (_url("lab_enquiry", call, enquiry.pk), {"enquiry-answer_en": "Yes", "enquiry-publish": "on"}),
+        (
+            _url("lab_enquiry", call, enquiry.pk),
+            {"enquiry-answer_en": "Yes", "enquiry-public_question_en": "Q?", "enquiry-publish": "on"},
+        ),
         (_url("lab_enquiry_unpublish", call, enquiry.pk), {}),
         (_url("lab_extensions", call), {"extension-organisation": submitted_application.organisation_id}),
         (_url("lab_application_invite", call, submitted_application.reference), {}),
@@ -817,7 +820,9 @@ def test_cancel_needs_a_reason_then_cancels(login, lab_staff, open_call):
 @pytest.mark.django_db
 def test_enquiries_list_unanswered_first(login, lab_staff, open_call, solver_member):
     answered = Enquiry.objects.create(call=open_call, asked_by=solver_member, question="First?")
-    services.enquiry_answer(enquiry=answered, answered_by=lab_staff, answer={"en": "Yes."})
+    services.enquiry_answer(
+        enquiry=answered, answered_by=lab_staff, answer={"en": "Yes."}, public_question={"en": "Q?"}
+    )
     waiting = Enquiry.objects.create(call=open_call, asked_by=solver_member, question="Second?")
     response = login(lab_staff).get(_url("lab_enquiries", open_call))
     assert [item.pk for item in response.context["enquiries"]] == [waiting.pk, answered.pk]
@@ -857,8 +862,44 @@ def test_an_answer_without_text_is_refused_and_kept_unpublished(login, lab_staff
 
 
 @pytest.mark.django_db
+def test_publishing_with_the_published_question_emptied_is_refused_at_that_field(
+    login, lab_staff, enquiry, open_call
+):
+    browser = login(lab_staff)
+    form = browser.get(_url("lab_enquiry", open_call, enquiry.pk)).context["form"]
+    assert form["public_question"].value() == {"en": "May a consortium apply?"}  # prefilled for checking
+    audit_before = AuditEntry.objects.count()
+    response = browser.post(
+        _url("lab_enquiry", open_call, enquiry.pk),
+        {
+            "enquiry-answer_en": "Yes, with up to three partners.",
+            "enquiry-public_question_en": "",
+            "enquiry-publish": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "public_question": [
+            "Give the question as it will be published, without anything that identifies the asker."
+        ]
+    }
+    assert "Yes, with up to three partners.</textarea>" in _html(response)
+    enquiry.refresh_from_db()
+    assert (enquiry.answer, enquiry.public_question, enquiry.is_published, enquiry.published_at) == (
+        {},
+        {},
+        False,
+        None,
+    )
+    assert enquiry.answered_at is None
+    assert AuditEntry.objects.count() == audit_before
+
+
+@pytest.mark.django_db
 def test_unpublish_an_answer(login, lab_staff, enquiry, open_call):
-    services.enquiry_answer(enquiry=enquiry, answered_by=lab_staff, answer={"en": "Yes."})
+    services.enquiry_answer(
+        enquiry=enquiry, answered_by=lab_staff, answer={"en": "Yes."}, public_question={"en": "Q?"}
+    )
     response = login(lab_staff).post(_url("lab_enquiry_unpublish", open_call, enquiry.pk))
     assert response.status_code == 302
     enquiry.refresh_from_db()
@@ -929,35 +970,82 @@ def file_question(draft_call, lab_staff):
     )
 
 
-@pytest.mark.django_db
-def test_application_files_download_only_for_the_lab_team(
-    login, lab_staff, draft_call, file_question, solver, solver_member, other_lab_staff
-):
-    services.call_publish(call=draft_call, published_by=lab_staff)
+def _submitted_with_a_file(call, lab_staff, organisation, member):
+    """An application to ``call`` whose pitch deck (deck.pdf) is part of its submitted revision 1."""
+    services.call_publish(call=call, published_by=lab_staff)
     application, _created = services.application_start(
-        call=draft_call,
-        challenge=draft_call.challenges.get(),
-        organisation=solver,
-        started_by=solver_member,
+        call=call, challenge=call.challenges.get(), organisation=organisation, started_by=member
     )
+    services.application_save(
+        application=application, saved_by=member, answers=COMPLETE_ANSWERS, declarations=ALL_DECLARATIONS
+    )
+    application.refresh_from_db()
     stored = services.application_upload(
         application=application,
         question_key="pitch_deck",
         file=SimpleUploadedFile("deck.pdf", PDF, content_type="application/pdf"),
-        uploaded_by=solver_member,
+        uploaded_by=member,
         received_at=timezone.now(),
     )
+    application.refresh_from_db()
+    services.application_submit(application=application, submitted_by=member, received_at=timezone.now())
+    application.refresh_from_db()
+    return application, stored
+
+
+@pytest.mark.django_db
+def test_a_submitted_file_answer_is_shown_by_name_with_its_download_link(
+    login, lab_staff, draft_call, file_question, solver, solver_member
+):
+    application, stored = _submitted_with_a_file(draft_call, lab_staff, solver, solver_member)
+    revision = application.revisions.get()
+    assert revision.answers["pitch_deck"] == {
+        "file": {"id": stored.pk, "name": "deck.pdf", "sha256": stored.sha256, "size": len(PDF)}
+    }
+    url = _url("lab_application_file", draft_call, application.reference, stored.pk)
+    page = login(lab_staff).get(_url("lab_application", draft_call, application.reference))
+    assert page.status_code == 200
+    item = next(item for item in page.context["items"] if item["question"].key == "pitch_deck")
+    assert (item["file"], item["file_name"], item["file_size"], item["text"]) == (
+        stored,
+        "deck.pdf",
+        len(PDF),
+        "deck.pdf",
+    )
+    assert f'<a href="{url}" download><bdi>deck.pdf</bdi></a> (15\xa0bytes)' in _html(page)
+
+
+@pytest.mark.django_db
+def test_application_files_download_only_for_the_lab_team_and_only_when_submitted(
+    login, lab_staff, draft_call, file_question, solver, solver_member, other_lab_staff
+):
+    application, stored = _submitted_with_a_file(draft_call, lab_staff, solver, solver_member)
     url = _url("lab_application_file", draft_call, application.reference, stored.pk)
     response = login(lab_staff).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"] == 'attachment; filename="deck.pdf"'
-    page = login(lab_staff).get(_url("lab_application", draft_call, application.reference))
-    assert url in _html(page)
     # The solver uses its own workspace; the lab's address is not for it, nor for another lab.
     assert login(solver_member).get(url).status_code == 404
     assert login(other_lab_staff).get(url).status_code == 404
+    # A replacement uploaded after the submission is in the working copy only: not the lab's to read.
+    replacement = services.application_upload(
+        application=application,
+        question_key="pitch_deck",
+        file=SimpleUploadedFile("new-deck.pdf", PDF, content_type="application/pdf"),
+        uploaded_by=solver_member,
+        received_at=timezone.now(),
+    )
+    draft_only = _url("lab_application_file", draft_call, application.reference, replacement.pk)
+    assert login(lab_staff).get(draft_only).status_code == 404
+    page = login(lab_staff).get(_url("lab_application", draft_call, application.reference))
+    html = _html(page)
+    assert url in html
+    assert draft_only not in html
+    assert "new-deck.pdf" not in html
+    assert page.context["changed_since"] is True
+    assert "Changed since the last submission:" in html
     # A file of another application under this application's address.
     other = OrganisationFactory(kind="startup", country="LU")
     other_member = OrganisationMembershipFactory(organisation=other).user
@@ -970,6 +1058,72 @@ def test_application_files_download_only_for_the_lab_team(
         .status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_a_never_submitted_draft_shows_status_completeness_and_eligibility_but_no_answers(
+    login, lab_staff, draft_call, file_question, solver, solver_member
+):
+    services.call_publish(call=draft_call, published_by=lab_staff)
+    application, _created = services.application_start(
+        call=draft_call, challenge=draft_call.challenges.get(), organisation=solver, started_by=solver_member
+    )
+    services.application_save(
+        application=application, saved_by=solver_member, answers={"solution_name": "Secret plan"}
+    )
+    stored = services.application_upload(
+        application=application,
+        question_key="pitch_deck",
+        file=SimpleUploadedFile("secret-deck.pdf", PDF, content_type="application/pdf"),
+        uploaded_by=solver_member,
+        received_at=timezone.now(),
+    )
+    browser = login(lab_staff)
+    page = browser.get(_url("lab_application", draft_call, application.reference))
+    html = _html(page)
+    assert page.status_code == 200
+    assert (page.context["never_submitted"], page.context["shown"], page.context["items"]) == (True, None, [])
+    assert (page.context["partners"], page.context["declarations"]) == ([], [])
+    # Missing: the approach (required) and the declarations.
+    assert sorted(page.context["gaps"]) == ["approach", "declarations"]
+    assert "<dt>Status</dt><dd>Draft</dd>" in html
+    assert "2 items are missing for a submission." in html
+    assert "<dt>Eligibility</dt><dd>Eligible</dd>" in html
+    assert (
+        "This application was never submitted: its answers and files are visible once it is submitted."
+        in html
+    )
+    assert "Secret plan" not in html
+    assert "secret-deck.pdf" not in html
+    file_url = _url("lab_application_file", draft_call, application.reference, stored.pk)
+    assert file_url not in html
+    assert browser.get(file_url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_submitted_application_shows_its_latest_revision_not_later_edits(
+    login, lab_staff, open_call, submitted_application, solver_member
+):
+    browser = login(lab_staff)
+    page = browser.get(_url("lab_application", open_call, submitted_application.reference))
+    assert page.context["changed_since"] is False
+    assert "Changed since the last submission" not in _html(page)
+    services.application_save(
+        application=submitted_application,
+        saved_by=solver_member,
+        answers={**COMPLETE_ANSWERS, "solution_name": "Unsubmitted rename"},
+    )
+    page = browser.get(_url("lab_application", open_call, submitted_application.reference))
+    html = _html(page)
+    assert page.context["shown"] == submitted_application.revisions.get()
+    assert [item["text"] for item in page.context["items"]] == [
+        COMPLETE_ANSWERS["solution_name"],
+        COMPLETE_ANSWERS["approach"],
+        "45000 EUR",
+    ]
+    assert "Unsubmitted rename" not in html
+    assert page.context["changed_since"] is True
+    assert "Changed since the last submission:" in html
 
 
 @pytest.mark.django_db
@@ -1079,6 +1233,50 @@ def test_call_list_queries_are_flat(
         open_call.slug: count,
         "second": 0,
     }
+
+
+@pytest.mark.django_db
+def test_call_list_counts_are_exact_whatever_the_other_relations(
+    login, lab_staff, make_ready_challenge, make_call, django_assert_max_num_queries
+):
+    first, second_challenge = make_ready_challenge(), make_ready_challenge()
+    call = make_call(publish=True, slug="two-challenges", challenges=[first, second_challenge])
+    make_call(slug="empty", challenges=[make_ready_challenge()])
+    applications = []
+    for challenge in (first, first, second_challenge):
+        organisation = OrganisationFactory(kind="startup", country="LU")
+        member = OrganisationMembershipFactory(organisation=organisation).user
+        application, _created = services.application_start(
+            call=call, challenge=challenge, organisation=organisation, started_by=member
+        )
+        applications.append((application, member))
+    application, member = applications[0]
+    services.application_save(
+        application=application, saved_by=member, answers=COMPLETE_ANSWERS, declarations=ALL_DECLARATIONS
+    )
+    application.refresh_from_db()
+    services.application_submit(application=application, submitted_by=member, received_at=timezone.now())
+    Enquiry.objects.create(call=call, asked_by=member, question="First?")
+    Enquiry.objects.create(call=call, asked_by=member, question="Second?")
+    answered = Enquiry.objects.create(call=call, asked_by=member, question="Third?")
+    services.enquiry_answer(
+        enquiry=answered, answered_by=lab_staff, answer={"en": "Yes."}, public_question={"en": "Q?"}
+    )
+    browser = login(lab_staff)
+    browser.get(reverse("calls:lab_calls", args=[call.lab.slug]))
+    with django_assert_max_num_queries(6):
+        response = browser.get(reverse("calls:lab_calls", args=[call.lab.slug]))
+    counts = {
+        item.slug: (
+            item.challenge_count,
+            item.application_count,
+            item.submitted_count,
+            item.draft_count,
+            item.unanswered_count,
+        )
+        for item in response.context["calls"]
+    }
+    assert counts == {"two-challenges": (2, 3, 1, 2, 2), "empty": (1, 0, 0, 0, 0)}
 
 
 @pytest.mark.django_db
