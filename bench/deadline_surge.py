@@ -88,19 +88,24 @@ def schedule(clients: int, window: float, seed: int) -> list[float]:
     return [max(0.05, window * (1 - math.sqrt(rng.random()))) for _ in range(clients)]
 
 
-def submit(base: str, application: int, token: str, timeout: float = 60) -> tuple[int, str, str]:
+def submit(
+    base: str, application: int, token: str, timeout: float = 60, stamp: bool = False
+) -> tuple[int, str, str]:
     url = urlparse(base)
+    headers = {
+        "Authorization": f"Token {token}",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+    if stamp:  # what a reverse proxy in front does on arrival (nginx: "t=${msec}"); on loopback, now
+        headers["X-Request-Start"] = f"t={time.time():.3f}"
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
     try:
         connection.request(
             "POST",
             f"/api/v1/applications/{application}/submit/",
             body=b"{}",
-            headers={
-                "Authorization": f"Token {token}",
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-            },
+            headers=headers,
         )
         response = connection.getresponse()
         body = response.read()
@@ -128,7 +133,9 @@ def run_surge(base: str, clients: list[dict], deadline: float, offsets: list[flo
             time.sleep(delay)
         started = time.time()
         try:
-            status, receipt, error = submit(base, client["application"], client["token"])
+            status, receipt, error = submit(
+                base, client["application"], client["token"], stamp=args.stamp_arrival
+            )
         except (OSError, http.client.HTTPException) as exc:
             status, receipt, error = 0, "", repr(exc)
         report.add(
@@ -146,8 +153,10 @@ def run_surge(base: str, clients: list[dict], deadline: float, offsets: list[flo
         list(pool.map(one, jobs))
 
 
-def surge_env(database_url: str, task_backend: str = "database") -> dict:
+def surge_env(database_url: str, task_backend: str = "database", stamp_arrival: bool = False) -> dict:
     return {
+        # With --stamp-arrival the app trusts X-Request-Start, as behind a reverse proxy (ADR 0010).
+        "REQUEST_START_HEADER": "X-Request-Start" if stamp_arrival else "",
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -268,12 +277,18 @@ def main() -> int:
         help="database (default): the receipt e-mail is queued in the request, for a worker; "
         "immediate: it is rendered and handed to a dummy mail backend inside the request.",
     )
+    parser.add_argument(
+        "--stamp-arrival",
+        action="store_true",
+        help="Each client sends X-Request-Start as a reverse proxy would on arrival, and the app trusts it "
+        "(REQUEST_START_HEADER): deadlines are judged on arrival even when requests queue.",
+    )
     parser.add_argument("--output", type=Path, help="Also write the report to this file.")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE
     ensure_database(database_url)
-    env = surge_env(database_url, args.task_backend)
+    env = surge_env(database_url, args.task_backend, args.stamp_arrival)
     (VAR / "static").mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [sys.executable, "-m", "govlab", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
