@@ -42,6 +42,9 @@ ENDPOINTS = [
     ("challenge list", "/challenges/"),
     ("challenge search", "/challenges/?q=data"),
     ("API organisations", "/api/v1/organisations/"),
+    ("call list", "/calls/?state=all"),
+    ("call page", "/calls/milab/primera-cohorte-govtech-2026/"),
+    ("API calls", "/api/v1/calls/"),
 ]
 
 

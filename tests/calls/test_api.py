@@ -137,6 +137,21 @@ def test_solver_journey_find_ask_start_save_upload_submit_verify_withdraw(
         f"{API}/calls/{open_call.pk}/enquiries/{enquiry_id}/answer/",
         {"answer": {"en": "Yes, with up to 20 partners."}},
     )
+    # Published only with the question as staff word it (the asker's own words may identify them).
+    assert answered.status_code == 400
+    assert error(answered)["fields"] == {
+        "public_question": [
+            "Give the question as it will be published, without anything that identifies the asker."
+        ]
+    }
+    answered = json_post(
+        login(lab_staff),
+        f"{API}/calls/{open_call.pk}/enquiries/{enquiry_id}/answer/",
+        {
+            "answer": {"en": "Yes, with up to 20 partners."},
+            "public_question": {"en": "May a consortium apply?"},
+        },
+    )
     assert answered.status_code == 200, answered.content
     client.logout()
     public = client.get(f"{API}/calls/{open_call.pk}/enquiries/").json()

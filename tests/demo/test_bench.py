@@ -29,6 +29,9 @@ def test_every_public_page_of_the_brief_is_measured():
         "/challenges/",
         "/challenges/?q=data",
         "/api/v1/organisations/",
+        "/calls/?state=all",
+        "/calls/milab/primera-cohorte-govtech-2026/",
+        "/api/v1/calls/",
     ]
 
 
