@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("govlab.notifications.urls")),
     path("challenges/", include("govlab.challenges.urls")),
     path("calls/", include("govlab.calls.urls")),
+    path("evaluation/", include("govlab.evaluation.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=False,
 )

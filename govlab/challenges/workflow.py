@@ -76,6 +76,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         )
     ),
     _t("open_call", S.READY_FOR_CALL, S.IN_CALL, {CALL}, _("Open a call for solutions")),
+    _t("preselect", S.IN_CALL, S.PRESELECTED, {CALL}, _("Preselect solutions")),
     _t(
         "call_cancelled",
         S.IN_CALL,

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "govlab.organisations",
     "govlab.challenges",
     "govlab.calls",
+    "govlab.evaluation",
     "govlab.demo",
     "django.contrib.admin",
     "django.contrib.auth",

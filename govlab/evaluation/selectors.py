@@ -1,0 +1,108 @@
+"""Reads for evaluation, and what each person may see of an application while it is evaluated.
+
+Blind evaluation: while the active phase hides identities, an evaluator (who is not on the lab's team)
+sees no organisation, no people, no consortium partners, no answers to questions the form marks as
+identifying, and files only under neutral names. Every surface that shows an application to an evaluator
+(pages, API, exports, notifications) goes through ``can_see_identity`` and ``blind_answers``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from govlab.labs.rules import is_lab_staff
+
+from .enums import ReviewStatus, SeeOthers
+from .models import Assignment, ConflictDeclaration, Evaluator, Review
+from .services import active_phase
+
+
+def evaluator_of(user, call) -> Evaluator | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Evaluator.objects.filter(call=call, user=user, removed_at__isnull=True).first()
+
+
+def can_see_identity(user, application) -> bool:
+    """Whether this person may know who applied."""
+    call = application.call
+    if is_lab_staff(user, call.lab) or getattr(user, "is_superuser", False):
+        return True
+    from govlab.organisations.selectors import user_organisation_roles
+
+    if application.organisation_id in user_organisation_roles(user):
+        return True
+    phase = active_phase(call)
+    return bool(phase and phase.identities_visible)
+
+
+def can_see_content(user, application) -> bool:
+    """Lab staff; or an active evaluator assigned to it who declared no conflict."""
+    if is_lab_staff(user, application.call.lab) or getattr(user, "is_superuser", False):
+        return True
+    evaluator = evaluator_of(user, application.call)
+    if evaluator is None:
+        return False
+    assigned = Assignment.objects.filter(
+        evaluator=evaluator, application=application, withdrawn_at__isnull=True
+    ).exists()
+    declared_none = ConflictDeclaration.objects.filter(
+        evaluator=evaluator, application=application, has_conflict=False
+    ).exists()
+    return assigned and declared_none
+
+
+def visible_reviews(user, application) -> list[Review]:
+    """The other evaluators' submitted reviews this person may read, as the active phase allows."""
+    submitted = list(
+        Review.objects.filter(application=application, status=ReviewStatus.SUBMITTED).select_related(
+            "evaluator", "evaluator__user"
+        )
+    )
+    if is_lab_staff(user, application.call.lab):
+        return submitted
+    evaluator = evaluator_of(user, application.call)
+    if evaluator is None:
+        return []
+    if ConflictDeclaration.objects.filter(
+        evaluator=evaluator, application=application, has_conflict=True
+    ).exists():
+        return []
+    phase = active_phase(application.call)
+    rule = phase.see_others if phase else SeeOthers.NEVER
+    own = [r for r in submitted if r.evaluator_id == evaluator.pk]
+    others = [r for r in submitted if r.evaluator_id != evaluator.pk]
+    if rule == SeeOthers.ALWAYS or (rule == SeeOthers.AFTER_OWN and own):
+        return others
+    return []
+
+
+def blind_answers(answers: dict, questions) -> dict:
+    """The answers without those of questions marked as identifying, and files without their names."""
+    identifying = {q.key for q in questions if q.identifying}
+    shown = {}
+    for key, value in (answers or {}).items():
+        if key in identifying:
+            continue
+        if isinstance(value, dict) and isinstance(value.get("file"), dict):
+            value = {"file": {k: v for k, v in value["file"].items() if k != "name"}}
+        shown[key] = value
+    return shown
+
+
+def queue(user) -> QuerySet[Assignment]:
+    """The person's active assignments across calls, due first."""
+    return (
+        Assignment.objects.filter(
+            evaluator__user=user, evaluator__removed_at__isnull=True, withdrawn_at__isnull=True
+        )
+        .select_related(
+            "evaluator",
+            "application",
+            "application__call",
+            "application__call__lab",
+            "application__challenge",
+            "application__call__evaluation_settings",
+        )
+        .order_by("application__call__evaluation_settings__review_deadline", "application__reference")
+    )
