@@ -122,7 +122,7 @@ def applications_for_user(user) -> QuerySet[Application]:
     organisation_ids = list(user_organisation_roles(user))
     return (
         Application.objects.filter(organisation_id__in=organisation_ids)
-        .select_related("call", "call__lab", "challenge", "organisation")
+        .select_related("call", "call__lab", "challenge", "organisation", "feedback")
         .prefetch_related(Prefetch("call__extensions"))
         .order_by("call__deadline", "pk")
     )
