@@ -7,6 +7,7 @@ from govlab.accounts.api import register as register_accounts
 from govlab.accounts.api import urlpatterns as accounts_urlpatterns
 from govlab.calls.api import register as register_calls
 from govlab.challenges.api import register as register_challenges
+from govlab.evaluation.api import register as register_evaluation
 from govlab.labs.api import register as register_labs
 from govlab.notifications.api import register as register_notifications
 from govlab.organisations.api import register as register_organisations
@@ -20,6 +21,7 @@ register_taxonomy(router)
 register_notifications(router)
 register_challenges(router)
 register_calls(router)
+register_evaluation(router)
 
 app_name = "api"
 urlpatterns = [*accounts_urlpatterns, path("", include(router.urls))]
