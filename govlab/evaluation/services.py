@@ -66,6 +66,9 @@ def _require_staff(user, call) -> None:
 # --- Settings and phases ---------------------------------------------------------------------------
 
 
+UNCHANGED = object()
+
+
 def settings_for(call: Call) -> EvaluationSettings:
     settings_row, _created = EvaluationSettings.objects.get_or_create(call=call)
     return settings_row
@@ -79,8 +82,9 @@ def settings_save(
     reviews_per_application=None,
     prefer_expertise=None,
     disagreement_threshold=None,
-    review_deadline=None,
+    review_deadline=UNCHANGED,
 ) -> EvaluationSettings:
+    """Change what is given; ``review_deadline=None`` clears the deadline, leaving it out keeps it."""
     _require_staff(by, call)
     row = EvaluationSettings.objects.select_for_update().get(pk=settings_for(call).pk)
     before = {
@@ -95,7 +99,7 @@ def settings_save(
         row.prefer_expertise = bool(prefer_expertise)
     if disagreement_threshold is not None:
         row.disagreement_threshold = disagreement_threshold
-    if review_deadline is not None:
+    if review_deadline is not UNCHANGED:
         row.review_deadline = review_deadline
     row.full_clean(exclude=["call"])
     row.save()
@@ -734,6 +738,28 @@ def consensus_set(
         reason=rationale,
     )
     return row
+
+
+@transaction.atomic
+def consensus_clear(*, application: Application, criterion: CallCriterion, by) -> None:
+    """Remove the lab's score for one criterion: the evaluators' mean counts again (audited)."""
+    _require_staff(by, application.call)
+    row = (
+        ConsensusScore.objects.select_for_update()
+        .filter(application=application, criterion=criterion)
+        .first()
+    )
+    if row is None:
+        return
+    before = row.score
+    row.delete()
+    audit_record(
+        actor=by,
+        action="evaluation.consensus.clear",
+        target=application,
+        lab=application.call.lab,
+        changes={"criterion": [criterion.pk, None], "score": [before, None]},
+    )
 
 
 # --- Preselection ----------------------------------------------------------------------------------

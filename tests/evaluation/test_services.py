@@ -484,3 +484,30 @@ def test_withdrawn_applications_are_not_evaluated(make_submitted, panel, lab_sta
     application.refresh_from_db()
     error = refusal(services.assign, application=application, evaluator=panel[0], by=lab_staff)
     assert error.message_dict == {"evaluator": ["Only submitted applications are evaluated."]}
+
+
+def test_settings_keep_or_clear_the_review_deadline(evaluation_call, lab_staff):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    due = timezone.now() + dt.timedelta(days=7)
+    services.settings_save(call=evaluation_call, by=lab_staff, review_deadline=due)
+    services.settings_save(call=evaluation_call, by=lab_staff, reviews_per_application=2)
+    assert services.settings_for(evaluation_call).review_deadline == due
+    services.settings_save(call=evaluation_call, by=lab_staff, review_deadline=None)
+    row = services.settings_for(evaluation_call)
+    assert (row.review_deadline, row.reviews_per_application) == (None, 2)
+
+
+def test_consensus_can_be_cleared(submitted_applications, lab_staff):
+    from govlab.evaluation.models import ConsensusScore
+
+    application = submitted_applications[0]
+    criterion = application.call.criteria.first()
+    services.consensus_set(
+        application=application, criterion=criterion, score=2, rationale="Agreed", by=lab_staff
+    )
+    services.consensus_clear(application=application, criterion=criterion, by=lab_staff)
+    assert ConsensusScore.objects.count() == 0
+    assert AuditEntry.objects.filter(action="evaluation.consensus.clear").count() == 1
