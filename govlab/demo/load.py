@@ -12,6 +12,12 @@ applies for it. Applications (``--applications``) are made by ``govlab.calls.dem
 load labs' challenges that are ready for a call into calls and has the solvers apply (drafts, submissions
 with a revision and a receipt that verifies, a few withdrawn). At full scale, ``--solvers 50000
 --applications 200000`` (see docs/performance.md for the timings).
+
+Reviews (``--reviews``) are made by ``govlab.evaluation.demo.generate``: each load lab gets ten
+evaluators (``load-evaluator-…@load.example``) on the panel of each of its closed load calls, and the
+submitted applications of those calls get assignments, "no conflict" declarations and submitted reviews
+with their weighted totals and first revisions, spread evenly (``--reviews 600000`` with the full-scale
+applications: about 7.5 per application).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ PASSWORD = "govlab-load-2026"
 BATCH = 2000
 CHALLENGES_DEMO_MODULE = "govlab.challenges.demo"
 CALLS_DEMO_MODULE = "govlab.calls.demo"
+EVALUATION_DEMO_MODULE = "govlab.evaluation.demo"
 SOLVER_PREFIX = f"{PREFIX}solver-"
 
 COUNTRIES = [
@@ -74,6 +81,7 @@ class LoadReport:
     seconds: dict[str, float] = field(default_factory=dict)
     challenges: str = "skipped"
     applications: str = "skipped"
+    reviews: str = "skipped"
 
     @property
     def total_seconds(self) -> float:
@@ -375,6 +383,35 @@ def _challenges(count: int, seed: int) -> str:
     return f"generate() returned {result!r}"
 
 
+def _reviews(count: int, seed: int) -> str:
+    try:
+        module = importlib.import_module(EVALUATION_DEMO_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != EVALUATION_DEMO_MODULE:
+            raise
+        return "skipped: govlab.evaluation.demo does not exist"
+    return str(module.generate(count=count, seed=seed))
+
+
+def _delete_evaluations() -> dict[str, int]:
+    """The load calls' evaluations (they protect applications, evaluators and their people)."""
+    try:
+        from govlab.evaluation import models as evaluation
+    except ImportError:  # pragma: no cover - the evaluation app is part of the project
+        return {}
+    mine = {"application__call__lab__slug__startswith": PREFIX}
+    deleted = {}
+    deleted["reviews"] = evaluation.Review.objects.filter(**mine).delete()[0]
+    deleted["assignments"] = evaluation.Assignment.objects.filter(**mine).delete()[0]
+    deleted["declarations"] = evaluation.ConflictDeclaration.objects.filter(**mine).delete()[0]
+    for model in (evaluation.ConsensusScore, evaluation.PreselectionDecision, evaluation.FeedbackLetter):
+        model.objects.filter(**mine).delete()
+    deleted["evaluators"] = evaluation.Evaluator.objects.filter(call__lab__slug__startswith=PREFIX).delete()[
+        0
+    ]
+    return deleted
+
+
 def reset() -> dict[str, int]:
     """Delete everything ``generate`` made (challenges of the load labs first: they protect their lab)."""
     deleted: dict[str, int] = {}
@@ -385,7 +422,9 @@ def reset() -> dict[str, int]:
             Challenge = None
         from govlab.calls.models import Application, Call
 
-        # Applications protect their call, challenge, organisation and people: they go first.
+        # Evaluations protect their applications and evaluators; applications their call, challenge,
+        # organisation and people: they go first.
+        deleted.update(_delete_evaluations())
         deleted["applications"] = Application.objects.filter(call__lab__slug__startswith=PREFIX).delete()[0]
         deleted["calls"] = Call.objects.filter(lab__slug__startswith=PREFIX).delete()[0]
         if Challenge is not None:
@@ -404,6 +443,7 @@ def generate(
     challenges: int = 10000,
     solvers: int = 0,
     applications: int = 0,
+    reviews: int = 0,
     seed: int = 2026,
 ) -> LoadReport:
     """Make (or complete) the synthetic installation; returns what was created and how long each part took."""
@@ -428,4 +468,9 @@ def generate(
             report.applications = _applications(applications, seed)
     else:
         report.applications = "skipped: --applications 0"
+    if reviews:
+        with _timed(report, "reviews"):
+            report.reviews = _reviews(reviews, seed)
+    else:
+        report.reviews = "skipped: --reviews 0"
     return report

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 LAB_TEAM_ROLES = {"manager", "staff"}
 CHALLENGES_DEMO_MODULE = "govlab.challenges.demo"
 CALLS_DEMO_MODULE = "govlab.calls.demo"
+EVALUATION_DEMO_MODULE = "govlab.evaluation.demo"
 
 
 def needs_totp(person: dict) -> bool:
@@ -128,6 +129,18 @@ def load_calls_demo() -> bool:
     return True
 
 
+def load_evaluation_demo() -> bool:
+    """Run the evaluation's demo loader (it needs the demo calls) when that module exists; True if it ran."""
+    try:
+        module = importlib.import_module(EVALUATION_DEMO_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != EVALUATION_DEMO_MODULE:
+            raise
+        return False
+    module.load()
+    return True
+
+
 def load(*, with_challenges: bool = True) -> Counter:
     """Load (or complete) the demo installation; returns how many rows of each kind were created."""
     created: Counter = Counter()
@@ -166,4 +179,6 @@ def load(*, with_challenges: bool = True) -> Counter:
         created["challenges_demo"] += 1
         if load_calls_demo():
             created["calls_demo"] += 1
+            if load_evaluation_demo():
+                created["evaluation_demo"] += 1
     return created

@@ -39,7 +39,10 @@ def test_the_seeds_calls_are_published_with_their_challenges_in_call(demo):
         assert call.status == CallStatus.PUBLISHED
         assert call.publishes_at < now
         assert call.published_at == call.publishes_at
-        assert set(call.challenges.values_list("status", flat=True)) == {ChallengeStatus.IN_CALL}
+    # The open call's challenges are in it; the closed calls' have been evaluated and preselected.
+    for key, call in demo.items():
+        expected = ChallengeStatus.IN_CALL if key == "milab" else ChallengeStatus.PRESELECTED
+        assert set(call.challenges.values_list("status", flat=True)) == {expected}, key
 
     milab = demo["milab"]
     assert sorted(milab.challenges.values_list("owner__slug", flat=True)) == [

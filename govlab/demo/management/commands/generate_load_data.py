@@ -7,8 +7,8 @@ from govlab.demo.load import generate, reset
 
 class Command(BaseCommand):
     help = (
-        "Make many labs, organisations, people, challenges, solver profiles and applications for load "
-        "tests (idempotent; --reset)."
+        "Make many labs, organisations, people, challenges, solver profiles, applications and reviews "
+        "for load tests (idempotent; --reset)."
     )
 
     def add_arguments(self, parser):
@@ -29,13 +29,20 @@ class Command(BaseCommand):
             help="Applications by those solvers to calls for the load labs' ready challenges "
             "(full scale: 200000; needs --solvers and --challenges).",
         )
+        parser.add_argument(
+            "--reviews",
+            type=int,
+            default=0,
+            help="Submitted reviews (with assignments, declarations and ten evaluators per lab) of the "
+            "submitted applications in closed load calls (full scale: 600000; needs --applications).",
+        )
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
             "--reset", action="store_true", help="First delete everything this command made before."
         )
 
     def handle(self, *args, **options):
-        for name in ("labs", "organisations", "people", "challenges", "solvers", "applications"):
+        for name in ("labs", "organisations", "people", "challenges", "solvers", "applications", "reviews"):
             if options[name] is not None and options[name] < 0:
                 raise CommandError(f"--{name} must be 0 or more.")
         if options["reset"]:
@@ -48,6 +55,7 @@ class Command(BaseCommand):
             challenges=options["challenges"],
             solvers=options["solvers"],
             applications=options["applications"],
+            reviews=options["reviews"],
             seed=options["seed"],
         )
         created = ", ".join(f"{name} {count}" for name, count in report.created.items())
@@ -55,4 +63,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Created: {created}.")
         self.stdout.write(f"Challenges: {report.challenges}.")
         self.stdout.write(f"Applications: {report.applications}.")
+        self.stdout.write(f"Reviews: {report.reviews}.")
         self.stdout.write(f"Time: {timings}; total {report.total_seconds:.2f} s.")
