@@ -950,8 +950,8 @@ DEFAULT_BODY = gettext_lazy(
 
 @transaction.atomic
 def feedback_prepare(*, call: Call, by, challenge=None, released_review_ids=()) -> list[FeedbackLetter]:
-    """Write (or rewrite, until sent) the letter of every decided application, in its organisation's
-    people's language when the lab has a template in it, else in the lab's main language."""
+    """Write (or rewrite, until sent) the letter of every decided application: in a language of the
+    applicant organisation's people when the lab has a template in it, else in the lab's main language."""
     _require_staff(by, call)
     released = {int(pk) for pk in released_review_ids}
     decisions = PreselectionDecision.objects.filter(application__call=call).select_related(
@@ -976,12 +976,22 @@ def feedback_prepare(*, call: Call, by, challenge=None, released_review_ids=()) 
             "application_id", flat=True
         )
     )
+    preferred_languages: dict[int, list[str]] = {}
+    for organisation_id, language in OrganisationMembership.objects.filter(
+        organisation_id__in={d.application.organisation_id for d in decisions}
+    ).values_list("organisation_id", "user__preferred_language"):
+        if language:
+            preferred_languages.setdefault(organisation_id, []).append(language.split("-")[0])
     letters = []
     for decision in decisions:
         application = decision.application
         if application.pk in sent:
             continue
         language = call.lab.main_language
+        for preferred in preferred_languages.get(application.organisation_id, []):
+            if preferred in templates:
+                language = preferred
+                break
         template = templates.get(language)
         mine = [r for r in reviews if r.application_id == application.pk]
         score_lines, scores_data = [], []

@@ -511,3 +511,32 @@ def test_consensus_can_be_cleared(submitted_applications, lab_staff):
     services.consensus_clear(application=application, criterion=criterion, by=lab_staff)
     assert ConsensusScore.objects.count() == 0
     assert AuditEntry.objects.filter(action="evaluation.consensus.clear").count() == 1
+
+
+def test_feedback_is_written_in_the_applicants_language_when_the_lab_has_a_template(
+    make_submitted, lab_staff, ready_challenge, lab
+):
+    lab.languages = ["en", "fr"]
+    lab.save(update_fields=["languages"])
+    application = make_submitted("Société Robotique")
+    application.member.preferred_language = "fr"
+    application.member.save(update_fields=["preferred_language"])
+    services.preselect(
+        call=application.call,
+        challenge=ready_challenge,
+        decisions=decisions_for([application], []),
+        by=lab_staff,
+    )
+    services.feedback_template_save(
+        lab=lab, language="fr", subject="Résultat pour {organisation}", body="{decision}", by=lab_staff
+    )
+    (letter,) = services.feedback_prepare(call=application.call, by=lab_staff)
+    assert (letter.language, letter.subject) == ("fr", "Résultat pour Société Robotique")
+    assert letter.body == translation_of("Not preselected", "fr")
+
+
+def translation_of(message, language):
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(message)
