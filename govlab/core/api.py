@@ -361,3 +361,41 @@ def api_docs(request):
             "page_title": _("API reference"),
         },
     )
+
+
+INVALID_FIELDS = "The request has invalid fields."
+
+
+def service_refusal(
+    error: DjangoValidationError,
+    *,
+    messages: dict[str, str] | None = None,
+    forbidden: tuple[str, ...] = ("not_allowed", "not_member"),
+    not_found: tuple[str, ...] = (),
+) -> ApiError:
+    """A service's coded ValidationError as an API error: its code, its message(s), its fields.
+
+    ``conflict`` is 409; codes in ``forbidden`` are 403 and in ``not_found`` 404 (as if the thing did
+    not exist); the rest 400. A refusal of the whole request (the service's ``__all__``) is the message;
+    otherwise ``messages`` names the refusal and the fields carry the details.
+    """
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    messages = messages or {}
+    code = getattr(error, "code", None) or "invalid"
+    if code == "conflict":
+        return ApiError(status_code=409, code="conflict", message=" ".join(error.messages), fields={})
+    if code in not_found:
+        return ApiError(status_code=404, code="not_found", message="Not found.", fields={})
+    if hasattr(error, "error_dict"):
+        fields = {
+            ("non_field_errors" if name == NON_FIELD_ERRORS else name): [str(m) for m in texts]
+            for name, texts in error.message_dict.items()
+        }
+        general = fields.pop("non_field_errors", None) if code != "invalid" else None
+        message = " ".join(general) if general else messages.get(code, INVALID_FIELDS)
+    else:
+        texts = [str(m) for m in error.messages]
+        fields = {"non_field_errors": texts} if code == "invalid" else {}
+        message = " ".join(texts) or messages.get(code, INVALID_FIELDS)
+    return ApiError(status_code=403 if code in forbidden else 400, code=code, message=message, fields=fields)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
@@ -31,7 +30,7 @@ from rest_framework.response import Response
 from govlab.calls.enums import QuestionKind
 from govlab.calls.models import Application, ApplicationFile, Call, CallCriterion, FormQuestion
 from govlab.calls.serializers import zoned
-from govlab.core.api import ApiError, ErrorSerializer
+from govlab.core.api import INVALID_FIELDS, ApiError, ErrorSerializer, service_refusal
 from govlab.core.timezones import local_to_utc
 from govlab.organisations.selectors import user_organisation_roles
 
@@ -81,7 +80,7 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description="Not found, or not visible to you."),
 }
 CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="Someone else saved it since you loaded it.")}
-INVALID = "The request has invalid fields."
+INVALID = INVALID_FIELDS
 # Ids in addresses and filters: digits that fit a 64-bit key (a longer number is no one's id).
 ID_PATTERN = "[0-9]{1,18}"
 MANAGE = "evaluation.manage"
@@ -103,26 +102,10 @@ NOT_FOUND_CODES = ("not_assigned",)
 
 
 def refusal(error: DjangoValidationError) -> ApiError:
-    """A service's ValidationError as an API error: its code, its message(s), its fields."""
-    code = getattr(error, "code", None) or "invalid"
-    if code == "conflict":
-        return ApiError(status_code=409, code="conflict", message=" ".join(error.messages), fields={})
-    if hasattr(error, "error_dict"):
-        fields = {
-            ("non_field_errors" if name == NON_FIELD_ERRORS else name): [str(m) for m in messages]
-            for name, messages in error.message_dict.items()
-        }
-        # A refusal of the whole request (the service's ``__all__``) is said in the message.
-        general = fields.pop("non_field_errors", None) if code != "invalid" else None
-        message = " ".join(general) if general else REFUSAL_MESSAGES.get(code, INVALID)
-    else:
-        messages = [str(m) for m in error.messages]
-        fields = {"non_field_errors": messages} if code == "invalid" else {}
-        message = " ".join(messages) or REFUSAL_MESSAGES.get(code, INVALID)
-    if code in NOT_FOUND_CODES:
-        return ApiError(status_code=404, code="not_found", message="Not found.", fields={})
-    status_code = 403 if code in FORBIDDEN_CODES else 400
-    return ApiError(status_code=status_code, code=code, message=message, fields=fields)
+    """A service's ValidationError as an API error (govlab.core.api.service_refusal)."""
+    return service_refusal(
+        error, messages=REFUSAL_MESSAGES, forbidden=FORBIDDEN_CODES, not_found=NOT_FOUND_CODES
+    )
 
 
 def invalid(**fields: str) -> ApiError:
