@@ -66,11 +66,26 @@ def _int(config: dict, name: str, errors: dict, *, minimum: int, maximum: int, d
     return number
 
 
+# Numbers as people type them in the five languages, when they can only mean one thing:
+# "12,5" and "1.250,50" (decimal comma), "1,250.50" (thousands comma). "1,250" stays refused: it is
+# 1250 in English and 1.25 in French.
+DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")
+DOTTED_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+,\d{1,2}$")
+COMMA_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$")
+
+
 def _decimal(value) -> Decimal | None:
     if value in (None, ""):
         return None
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    elif DOTTED_THOUSANDS.match(text):
+        text = text.replace(".", "").replace(",", ".")
+    elif COMMA_THOUSANDS.match(text):
+        text = text.replace(",", "")
     try:
-        number = Decimal(str(value).strip().replace(" ", "").replace("\u00a0", ""))
+        number = Decimal(text)
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
