@@ -197,9 +197,9 @@ SORTS = (
 
 
 class RankingFilterForm(forms.Form):
-    challenge = forms.ModelChoiceField(
-        label=_("Challenge"), queryset=None, required=False, empty_label=_("All challenges")
-    )
+    """One challenge at a time (the view defaults to the first) and one of the orders blind mode allows."""
+
+    challenge = forms.ModelChoiceField(label=_("Challenge"), queryset=None, required=False, empty_label=None)
     sort = forms.ChoiceField(label=_("Order"), choices=SORTS, required=False)
 
     def __init__(self, *args, challenges, **kwargs):
@@ -247,28 +247,44 @@ class ConsensusForm(StyledErrorsForm):
                 widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
                 help_text=_("Required with a final score; recorded in the audit trail."),
             )
+            if criterion.pk in existing:
+                self.fields[f"clear_{criterion.pk}"] = forms.BooleanField(
+                    label=_("Remove the lab's score (the evaluators' mean counts again)"),
+                    required=False,
+                )
 
     def clean(self):
         cleaned = super().clean()
         for criterion in self.criteria:
+            if cleaned.get(f"clear_{criterion.pk}"):
+                continue
             score = cleaned.get(f"score_{criterion.pk}")
             if score not in (None, "") and not (cleaned.get(f"rationale_{criterion.pk}") or "").strip():
                 self.add_error(f"rationale_{criterion.pk}", _("Give the reason for this final score."))
         return cleaned
 
     def rows(self):
-        """(criterion, score bound field, rationale bound field) per criterion, for the template."""
+        """(criterion, score, rationale, clear-or-None bound fields) per criterion, for the template."""
         return [
-            (criterion, self[f"score_{criterion.pk}"], self[f"rationale_{criterion.pk}"])
+            (
+                criterion,
+                self[f"score_{criterion.pk}"],
+                self[f"rationale_{criterion.pk}"],
+                self[f"clear_{criterion.pk}"] if f"clear_{criterion.pk}" in self.fields else None,
+            )
             for criterion in self.criteria
         ]
+
+    def cleared(self) -> list:
+        """The criteria whose stored lab score is to be removed (the box ticked wins over a score)."""
+        return [criterion for criterion in self.criteria if self.cleaned_data.get(f"clear_{criterion.pk}")]
 
     def changed_scores(self, existing) -> list[tuple]:
         """(criterion, score, rationale) for each criterion given a score that differs from what is stored."""
         result = []
         for criterion in self.criteria:
             score = self.cleaned_data.get(f"score_{criterion.pk}")
-            if score in (None, ""):
+            if score in (None, "") or self.cleaned_data.get(f"clear_{criterion.pk}"):
                 continue
             rationale = self.cleaned_data.get(f"rationale_{criterion.pk}", "").strip()
             given = existing.get(criterion.pk)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -66,6 +67,7 @@ from .models import (
 )
 
 PAGE_SIZE = 50
+RANKING_PAGE_SIZE = 100  # rows of one challenge per page of the ranking board
 SORT_KEYS = {value for value, _label in SORTS}
 
 
@@ -674,30 +676,37 @@ def _sorted(rows, sort: str):
 @login_required
 @require_GET
 def ranking(request, lab_slug, pk):
+    """One challenge at a time (the first by default), its rows paginated; ranks are within the challenge."""
     call = _staff_call(request, lab_slug, pk)
     challenges = list(_challenges(call))
-    filters = RankingFilterForm(request.GET or None, challenges=_challenges(call))
-    chosen, sort = None, "rank"
-    if filters.is_valid():
-        chosen = filters.cleaned_data["challenge"]
-        sort = filters.cleaned_data["sort"] or "rank"
-    groups = ranked_by_challenge(call, [c for c in challenges if chosen is None or c.pk == chosen.pk])
-    organisations = dict(
-        Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED).values_list(
-            "pk", "organisation__name"
-        )
+    first = challenges[0] if challenges else None
+    filters = RankingFilterForm(
+        request.GET or None, challenges=_challenges(call), initial={"challenge": first and first.pk}
     )
-    decided = set(
-        PreselectionDecision.objects.filter(application__call=call, selected=True).values_list(
-            "application_id", flat=True
-        )
-    )
+    cleaned = {}
+    if filters.is_bound:
+        filters.is_valid()
+        cleaned = filters.cleaned_data
+    # Each field stands alone: an unknown order falls back to the rank, an unknown challenge to the first.
+    chosen = cleaned.get("challenge") or first
+    sort = cleaned.get("sort") or "rank"
+    groups = ranked_by_challenge(call, [c for c in challenges if chosen is not None and c.pk == chosen.pk])
     for group in groups:
-        for row in group["rows"]:
+        page = Paginator(_sorted(group["rows"], sort), RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = [row.application_id for row in page.object_list]
+        organisations = dict(Application.objects.filter(pk__in=shown).values_list("pk", "organisation__name"))
+        decided = set(
+            PreselectionDecision.objects.filter(application_id__in=shown, selected=True).values_list(
+                "application_id", flat=True
+            )
+        )
+        for row in page.object_list:
             row.organisation = organisations.get(row.application_id, "")
             row.preselected = row.application_id in decided
-        group["rows"] = _sorted(group["rows"], sort)
+        group["page"] = page
+        group["rows"] = page.object_list
         group["decidable"] = group["challenge"].status == ChallengeStatus.IN_CALL
+    query = urlencode({"challenge": chosen.pk, "sort": sort}) if chosen is not None else ""
     return render(
         request,
         "evaluation/lab/ranking.html",
@@ -707,6 +716,7 @@ def ranking(request, lab_slug, pk):
             groups=groups,
             filters=filters,
             sort=sort,
+            query=query,
             threshold=services.settings_for(call).disagreement_threshold,
         ),
     )
@@ -731,6 +741,10 @@ def consensus(request, lab_slug, pk, reference):
     if request.method == "POST" and form.is_valid():
         saved = 0
         with transaction.atomic():  # all the criteria or none
+            for criterion in form.cleared():
+                if criterion.pk in existing:
+                    services.consensus_clear(application=application, criterion=criterion, by=request.user)
+                    saved += 1
             for criterion, score, rationale in form.changed_scores(existing):
                 try:
                     services.consensus_set(
@@ -765,7 +779,7 @@ def consensus(request, lab_slug, pk, reference):
         .order_by("pk")
     )
     table = []
-    for criterion, score_field, rationale_field in form.rows():
+    for criterion, score_field, rationale_field, clear_field in form.rows():
         values = [r.scores.get(str(criterion.pk)) for r in reviews]
         given = [v for v in values if v is not None]
         table.append(
@@ -778,6 +792,7 @@ def consensus(request, lab_slug, pk, reference):
                 "consensus": existing.get(criterion.pk),
                 "score_field": score_field,
                 "rationale_field": rationale_field,
+                "clear_field": clear_field,
             }
         )
     row = next(

@@ -638,6 +638,80 @@ def test_ranking_sorts_only_by_what_blind_mode_may_show(login, lab_staff, world,
     ]
 
 
+@pytest.fixture
+def two_challenges(evaluation_call, ready_challenge, make_ready_challenge, make_submitted):
+    """Two applications to the first challenge, one to a second challenge of the same call."""
+    second = make_ready_challenge(status=ChallengeStatus.IN_CALL)
+    evaluation_call.challenges.add(second)
+    first_apps = [make_submitted("Alpha Robotics"), make_submitted("Beta Voice")]
+    second_app = make_submitted("Gamma Labs", challenge=second)
+    return ready_challenge, second, first_apps, second_app
+
+
+@pytest.mark.django_db
+def test_ranking_shows_one_challenge_at_a_time_the_first_by_default(
+    login, lab_staff, evaluation_call, two_challenges
+):
+    first, second, (alpha, beta), gamma = two_challenges
+    browser = login(lab_staff)
+    response = browser.get(_url("lab_ranking", evaluation_call))
+    assert response.status_code == 200
+    (group,) = response.context["groups"]
+    assert group["challenge"] == first
+    assert sorted(r.reference for r in group["rows"]) == sorted([alpha.reference, beta.reference])
+    page = _html(response)
+    assert gamma.reference not in page
+    assert f'<option value="{first.pk}" selected>' in page
+    assert "All challenges" not in page
+    response = browser.get(_url("lab_ranking", evaluation_call) + f"?challenge={second.pk}&sort=reference")
+    (group,) = response.context["groups"]
+    assert group["challenge"] == second
+    assert [(r.rank, r.reference, r.organisation) for r in group["rows"]] == [
+        (None, gamma.reference, "Gamma Labs")
+    ]
+    page = _html(response)
+    assert alpha.reference not in page
+    assert beta.reference not in page
+    # The exports still cover the whole call.
+    assert _url("lab_export_ranking_csv", evaluation_call) + '"' in page
+    assert _url("lab_export_ranking_xlsx", evaluation_call) + '"' in page
+
+
+@pytest.mark.django_db
+def test_ranking_pages_keep_the_challenge_and_the_order(
+    monkeypatch, login, lab_staff, world, submitted_applications
+):
+    from govlab.evaluation import views_lab
+
+    monkeypatch.setattr(views_lab, "RANKING_PAGE_SIZE", 2)
+    alpha, beta, gamma = submitted_applications
+    challenge = alpha.challenge
+    browser = login(lab_staff)
+    url = _url("lab_ranking", world)
+    response = browser.get(url)
+    (group,) = response.context["groups"]
+    assert [(r.rank, r.reference) for r in group["rows"]] == [(1, alpha.reference), (2, beta.reference)]
+    page = _html(response)
+    assert '<nav class="pagination" aria-label="Pages of the ranking">' in page
+    assert f'href="?challenge={challenge.pk}&amp;sort=rank&amp;page=2"' in page
+    assert "Page 1 of 2" in page
+    assert "3 applications to" in page
+    # Page 2: the rank stays the rank within the whole challenge.
+    response = browser.get(url + f"?challenge={challenge.pk}&sort=rank&page=2")
+    (group,) = response.context["groups"]
+    assert [(r.rank, r.reference, r.organisation) for r in group["rows"]] == [
+        (3, gamma.reference, "Gamma Labs")
+    ]
+    page = _html(response)
+    assert "Page 2 of 2" in page
+    assert f'href="?challenge={challenge.pk}&amp;sort=rank&amp;page=1"' in page
+    assert alpha.reference not in page
+    # Another order is paginated after sorting.
+    response = browser.get(url + f"?challenge={challenge.pk}&sort=reference&page=2")
+    (group,) = response.context["groups"]
+    assert [r.reference for r in group["rows"]] == sorted(a.reference for a in submitted_applications)[2:]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["lab_dashboard", "lab_ranking", "lab_assignments"])
 def test_lists_take_a_flat_number_of_queries(
@@ -714,6 +788,69 @@ def test_consensus_overrides_a_criterion_with_a_rationale(login, lab_staff, worl
         },
     )
     assert AuditEntry.objects.filter(action="evaluation.consensus").count() == 1
+
+
+def _set_consensus(application, criterion, staff, score=3):
+    return services.consensus_set(
+        application=application, criterion=criterion, score=score, rationale="Discussed.", by=staff
+    )
+
+
+@pytest.mark.django_db
+def test_removing_the_labs_score_lets_the_evaluators_mean_count_again(
+    login, lab_staff, world, submitted_applications
+):
+    gamma = submitted_applications[2]
+    criteria = _criteria(world)
+    _set_consensus(gamma, criteria[2], lab_staff)
+    _set_consensus(gamma, criteria[1], lab_staff, score=2)
+    browser = login(lab_staff)
+    url = _url("lab_consensus", world, gamma.reference)
+    page = _html(browser.get(url))
+    # The box is offered only where the lab gave a score.
+    assert f'name="consensus-clear_{criteria[2].pk}"' in page
+    assert f'name="consensus-clear_{criteria[1].pk}"' in page
+    assert f'name="consensus-clear_{criteria[0].pk}"' not in page
+    assert "Remove the lab&#x27;s score (the evaluators&#x27; mean counts again)" in page
+    response = browser.post(
+        url,
+        {
+            # The stored values come back with the form; the ticked box wins over the score.
+            f"consensus-score_{criteria[2].pk}": "3",
+            f"consensus-rationale_{criteria[2].pk}": "Discussed.",
+            f"consensus-clear_{criteria[2].pk}": "on",
+            f"consensus-score_{criteria[1].pk}": "2",
+            f"consensus-rationale_{criteria[1].pk}": "Discussed.",
+        },
+    )
+    assert response.status_code == 302
+    assert list(ConsensusScore.objects.values_list("criterion_id", "score")) == [(criteria[1].pk, 2)]
+    entry = AuditEntry.objects.get(action="evaluation.consensus.clear")
+    assert entry.actor == lab_staff
+    assert entry.changes == {"criterion": [criteria[2].pk, None], "score": [3, None]}
+    assert AuditEntry.objects.filter(action="evaluation.consensus").count() == 2  # the two set above
+    rows = browser.get(_url("lab_ranking", world)).context["groups"][0]["rows"]
+    gamma_row = next(r for r in rows if r.reference == gamma.reference)
+    # Innovation 0, Feasibility 2 (consensus), Team n/a again: (0 + 35*2/3) / 75 = 31.11.
+    assert gamma_row.final == Decimal("31.11")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["panel_evaluator", "other_lab_staff", "solver"])
+def test_removing_the_labs_score_is_404_to_others(
+    role, request, client, login, lab, world, submitted_applications
+):
+    gamma = submitted_applications[2]
+    criterion = _criteria(world)[2]
+    lab_staff = request.getfixturevalue("lab_staff")
+    _set_consensus(gamma, criterion, lab_staff)
+    browser = _browser(role, request, client, login, lab, gamma, world)
+    response = browser.post(
+        _url("lab_consensus", world, gamma.reference), {f"consensus-clear_{criterion.pk}": "on"}
+    )
+    assert response.status_code == 404
+    assert list(ConsensusScore.objects.values_list("criterion_id", "score")) == [(criterion.pk, 3)]
+    assert not AuditEntry.objects.filter(action="evaluation.consensus.clear").exists()
 
 
 @pytest.mark.django_db
