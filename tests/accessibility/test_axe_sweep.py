@@ -176,7 +176,8 @@ class Sweep:
                    + " main form input[type=url], main form input[type=number], main form textarea"
                ).forEach((field) => { field.value = ""; })"""
         )
-        self.page.click(button)
+        with self.page.expect_navigation():  # a loaded machine answers slowly: wait for the new page
+            self.page.click(button)
         assert self.page.locator(".error-summary").count() == 1, f"{path}: no error summary after {button}"
         self.check(f"{path} (empty form submitted)")
 
