@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -22,7 +21,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from govlab.challenges.models import Challenge
-from govlab.core.api import INVALID_FIELDS, ApiError, ErrorSerializer, service_refusal
+from govlab.core.api import (
+    CONFLICT,
+    ERRORS,
+    ID_PATTERN,
+    ApiError,
+    invalid,
+)
+from govlab.core.api import ServiceViewSetMixin as BaseServiceViewSetMixin
 from govlab.labs.enums import LAB_TEAM_ROLES
 from govlab.labs.models import Lab
 from govlab.labs.selectors import user_lab_roles
@@ -79,16 +85,6 @@ from .serializers import (
     zoned,
 )
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input, or a rule refused it."),
-    401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
-    403: OpenApiResponse(ErrorSerializer, description="Not allowed to do this."),
-    404: OpenApiResponse(ErrorSerializer, description="Not found, or not visible to you."),
-}
-CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="Someone else saved it since you loaded it.")}
-INVALID = INVALID_FIELDS
-# Ids in addresses and filters: digits that fit a 64-bit key (a longer number is no one's id).
-ID_PATTERN = "[0-9]{1,18}"
 
 
 # --- Errors ------------------------------------------------------------------------------------------
@@ -103,35 +99,9 @@ REFUSAL_MESSAGES = {
 FORBIDDEN_CODES = ("not_allowed", "not_member")
 
 
-def refusal(error: DjangoValidationError) -> ApiError:
-    """A service's ValidationError as an API error (govlab.core.api.service_refusal)."""
-    return service_refusal(error, messages=REFUSAL_MESSAGES, forbidden=FORBIDDEN_CODES)
-
-
-def invalid(**fields: str) -> ApiError:
-    return ApiError(
-        status_code=400,
-        code="invalid",
-        message=INVALID,
-        fields={name: [message] for name, message in fields.items()},
-    )
-
-
-class ServiceViewSetMixin:
-    def call(self, service, **kwargs):
-        try:
-            return service(**kwargs)
-        except DjangoValidationError as error:
-            raise refusal(error) from error
-
-    def valid(self, serializer_class, *, partial: bool = False, **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, partial=partial, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def received_at(self):
-        """When the request arrived (set by the calls middleware before anything else ran)."""
-        return getattr(self.request, "received_at", None) or timezone.now()
+class ServiceViewSetMixin(BaseServiceViewSetMixin):
+    refusal_messages = REFUSAL_MESSAGES
+    forbidden_codes = FORBIDDEN_CODES
 
 
 def _team_lab_ids(user) -> list[int]:

@@ -16,7 +16,7 @@ from django.utils.translation import get_language_from_request
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import authentication, exceptions, pagination, permissions, serializers
 from rest_framework.response import Response
 
@@ -399,3 +399,56 @@ def service_refusal(
         fields = {"non_field_errors": texts} if code == "invalid" else {}
         message = " ".join(texts) or messages.get(code, INVALID_FIELDS)
     return ApiError(status_code=403 if code in forbidden else 400, code=code, message=message, fields=fields)
+
+
+# --- What every service-backed endpoint shares -----------------------------------------------------
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input, or a rule refused it."),
+    401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed to do this."),
+    404: OpenApiResponse(ErrorSerializer, description="Not found, or not visible to you."),
+}
+CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="Someone else saved it since you loaded it.")}
+# Ids in addresses and filters: digits that fit a 64-bit key (a longer number is no one's id).
+ID_PATTERN = "[0-9]{1,18}"
+
+
+def invalid(**fields: str) -> ApiError:
+    """A 400 naming the fields at fault, each with one message."""
+    return ApiError(
+        status_code=400,
+        code="invalid",
+        message=INVALID_FIELDS,
+        fields={name: [message] for name, message in fields.items()},
+    )
+
+
+class ServiceViewSetMixin:
+    """Endpoints that write through services: a refusal becomes the API's error (``service_refusal``)."""
+
+    refusal_messages: dict[str, str] = {}
+    forbidden_codes: tuple[str, ...] = ("not_allowed", "not_member")
+    not_found_codes: tuple[str, ...] = ()
+
+    def call(self, service, **kwargs):
+        try:
+            return service(**kwargs)
+        except DjangoValidationError as error:
+            raise service_refusal(
+                error,
+                messages=self.refusal_messages,
+                forbidden=self.forbidden_codes,
+                not_found=self.not_found_codes,
+            ) from error
+
+    def valid(self, serializer_class, *, partial: bool = False, **kwargs) -> dict:
+        serializer = serializer_class(data=self.request.data, partial=partial, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def received_at(self):
+        """When the request arrived (``core.middleware.ReceivedAtMiddleware``); deadlines are judged on it."""
+        from django.utils import timezone
+
+        return getattr(self.request, "received_at", None) or timezone.now()

@@ -30,7 +30,14 @@ from rest_framework.response import Response
 from govlab.calls.enums import QuestionKind
 from govlab.calls.models import Application, ApplicationFile, Call, CallCriterion, FormQuestion
 from govlab.calls.serializers import zoned
-from govlab.core.api import INVALID_FIELDS, ApiError, ErrorSerializer, service_refusal
+from govlab.core.api import (
+    CONFLICT,
+    ERRORS,
+    ID_PATTERN,
+    ApiError,
+    invalid,
+)
+from govlab.core.api import ServiceViewSetMixin as BaseServiceViewSetMixin
 from govlab.core.timezones import local_to_utc
 from govlab.organisations.selectors import user_organisation_roles
 
@@ -73,16 +80,6 @@ from .serializers import (
     StaffAssignmentSerializer,
 )
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input, or a rule refused it."),
-    401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
-    403: OpenApiResponse(ErrorSerializer, description="Not allowed to do this."),
-    404: OpenApiResponse(ErrorSerializer, description="Not found, or not visible to you."),
-}
-CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="Someone else saved it since you loaded it.")}
-INVALID = INVALID_FIELDS
-# Ids in addresses and filters: digits that fit a 64-bit key (a longer number is no one's id).
-ID_PATTERN = "[0-9]{1,18}"
 MANAGE = "evaluation.manage"
 
 
@@ -101,37 +98,14 @@ FORBIDDEN_CODES = ("not_allowed", "not_member", "not_declared")
 NOT_FOUND_CODES = ("not_assigned",)
 
 
-def refusal(error: DjangoValidationError) -> ApiError:
-    """A service's ValidationError as an API error (govlab.core.api.service_refusal)."""
-    return service_refusal(
-        error, messages=REFUSAL_MESSAGES, forbidden=FORBIDDEN_CODES, not_found=NOT_FOUND_CODES
-    )
-
-
-def invalid(**fields: str) -> ApiError:
-    return ApiError(
-        status_code=400,
-        code="invalid",
-        message=INVALID,
-        fields={name: [message] for name, message in fields.items()},
-    )
-
-
 def not_declared() -> ApiError:
     return ApiError(status_code=403, code="not_declared", message=REFUSAL_MESSAGES["not_declared"])
 
 
-class ServiceViewSetMixin:
-    def call(self, service, **kwargs):
-        try:
-            return service(**kwargs)
-        except DjangoValidationError as error:
-            raise refusal(error) from error
-
-    def valid(self, serializer_class, *, partial: bool = False, **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, partial=partial, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+class ServiceViewSetMixin(BaseServiceViewSetMixin):
+    refusal_messages = REFUSAL_MESSAGES
+    forbidden_codes = FORBIDDEN_CODES
+    not_found_codes = NOT_FOUND_CODES
 
 
 def _int_param(params, name: str) -> int | None:
