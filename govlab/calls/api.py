@@ -49,7 +49,7 @@ from .models import (
     Follow,
     FormQuestion,
 )
-from .selectors import call_list_public, visible_applications
+from .selectors import call_list_public, deadlines_for, visible_applications
 from .serializers import (
     ApplicationDetailSerializer,
     ApplicationFileSerializer,
@@ -542,28 +542,6 @@ def _application_list_queryset(queryset):
     )
 
 
-def effective_deadlines(applications) -> dict[int, object]:
-    """{application id: its deadline, an organisation's extension counted}, in one query."""
-    applications = list(applications)
-    if not applications:
-        return {}
-    extensions = {
-        (row.call_id, row.organisation_id, row.stage): row.until
-        for row in DeadlineExtension.objects.filter(
-            call_id__in={a.call_id for a in applications},
-            organisation_id__in={a.organisation_id for a in applications},
-        ).only("call_id", "organisation_id", "stage", "until")
-    }
-    deadlines = {}
-    for application in applications:
-        deadline = application.deadline
-        extended = extensions.get((application.call_id, application.organisation_id, application.stage))
-        if extended is not None and (deadline is None or extended > deadline):
-            deadline = extended
-        deadlines[application.pk] = deadline
-    return deadlines
-
-
 class ApplicationViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
     """Applications by solver organisations: drafts that autosave, submissions with receipts."""
 
@@ -590,7 +568,7 @@ class ApplicationViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
             .prefetch_related("files")
             .get(pk=application.pk)
         )
-        context = {"request": self.request, "deadlines": effective_deadlines([application])}
+        context = {"request": self.request, "deadlines": deadlines_for([application])}
         if errors is not None:
             return ApplicationSavedSerializer(application, context={**context, "answer_errors": errors}).data
         return ApplicationDetailSerializer(application, context=context).data
@@ -616,7 +594,7 @@ class ApplicationViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
             if value:
                 queryset = queryset.filter(**{name: value})
         page = self.paginate_queryset(_application_list_queryset(queryset).order_by("-updated_at", "pk"))
-        context = {"request": request, "deadlines": effective_deadlines(page)}
+        context = {"request": request, "deadlines": deadlines_for(page)}
         return self.get_paginated_response(ApplicationListSerializer(page, many=True, context=context).data)
 
     @extend_schema(responses={200: ApplicationDetailSerializer, **ERRORS})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from govlab.organisations.models import Organisation
 from govlab.organisations.selectors import user_organisation_roles
 
 from .enums import ApplicationStatus, CallStatus
-from .models import Application, Call, Enquiry, FormQuestion
+from .models import Application, Call, DeadlineExtension, Enquiry, FormQuestion
 
 CALL_STATES = ("open", "upcoming", "closed")
 
@@ -123,7 +123,6 @@ def applications_for_user(user) -> QuerySet[Application]:
     return (
         Application.objects.filter(organisation_id__in=organisation_ids)
         .select_related("call", "call__lab", "challenge", "organisation", "feedback")
-        .prefetch_related(Prefetch("call__extensions"))
         .order_by("call__deadline", "pk")
     )
 
@@ -149,3 +148,34 @@ def enquiries_for_staff(call: Call) -> QuerySet[Enquiry]:
         .select_related("organisation", "answered_by", "asked_by")
         .order_by(F("answered_at").asc(nulls_first=True), "-created_at")
     )
+
+
+def later_deadline(deadline, extended_until):
+    """A deadline moved by an organisation's extension (extensions only ever move it later)."""
+    if extended_until is not None and (deadline is None or extended_until > deadline):
+        return extended_until
+    return deadline
+
+
+def deadlines_for(applications) -> dict[int, object]:
+    """{application id: the deadline that applies to it, its organisation's extension counted}.
+
+    One query for every extension of these applications, whatever their number; the applications'
+    calls must be loaded (``select_related("call")``).
+    """
+    applications = list(applications)
+    if not applications:
+        return {}
+    extensions = {
+        (row.call_id, row.organisation_id, row.stage): row.until
+        for row in DeadlineExtension.objects.filter(
+            call_id__in={a.call_id for a in applications},
+            organisation_id__in={a.organisation_id for a in applications},
+        ).only("call_id", "organisation_id", "stage", "until")
+    }
+    return {
+        a.pk: later_deadline(
+            a.call.stage_deadline(a.stage), extensions.get((a.call_id, a.organisation_id, a.stage))
+        )
+        for a in applications
+    }

@@ -57,6 +57,7 @@ from .models import (
     FormQuestion,
 )
 from .receipts import build_content, content_hash, new_receipt_code
+from .selectors import later_deadline
 
 # Declarations every applicant makes before submitting: key -> the statement they tick.
 DECLARATIONS = {
@@ -883,15 +884,12 @@ def eligibility_problems(call: Call, organisation) -> list[str]:
 
 def effective_deadline(call: Call, organisation_id: int, stage: str):
     """The deadline that applies to this organisation: the call's, or later if the lab extended it."""
-    deadline = call.stage_deadline(stage)
     extension = (
         DeadlineExtension.objects.filter(call=call, organisation_id=organisation_id, stage=stage)
         .values_list("until", flat=True)
         .first()
     )
-    if extension and (deadline is None or extension > deadline):
-        return extension
-    return deadline
+    return later_deadline(call.stage_deadline(stage), extension)
 
 
 def _check_open(application: Application, received_at) -> None:

@@ -23,14 +23,15 @@ from govlab.notifications.services import notify
 
 from .enums import ApplicationStatus, CallStatus, ReminderKind
 from .models import Application, DeadlineReminder
+from .selectors import deadlines_for
 
 # (kind, how long before the deadline it is due). The nearer one first: a draft started 1 hour before
 # the deadline gets the 2-hour reminder only, never a late "48 hours left".
 WINDOWS = ((ReminderKind.HOURS_2, dt.timedelta(hours=2)), (ReminderKind.HOURS_48, dt.timedelta(hours=48)))
 
 
-def due_reminders(now=None) -> list[tuple[Application, str]]:
-    """(application, kind) for every draft (or submitted application with unsent changes) whose
+def due_reminders(now=None) -> list[tuple[Application, str, dt.datetime]]:
+    """(application, kind, deadline) for every draft (or submitted application with unsent changes) whose
     deadline falls within a reminder window. A fixed number of queries whatever the number of drafts."""
     now = now or timezone.now()
     horizon = now + WINDOWS[-1][1]
@@ -49,33 +50,22 @@ def due_reminders(now=None) -> list[tuple[Application, str]]:
         )
         .distinct()
         .select_related("call", "call__lab", "organisation", "challenge")
-        .prefetch_related("reminders", "call__extensions", "organisation__memberships__user")
+        .prefetch_related("reminders", "organisation__memberships__user")
     )
+    candidates = list(candidates)
+    deadlines = deadlines_for(candidates)
     due = []
     for application in candidates:
-        deadline = _deadline(application)
+        deadline = deadlines[application.pk]
         if deadline is None or deadline <= now or deadline > horizon:
             continue
         sent = {reminder.kind for reminder in application.reminders.all()}
         for kind, window in WINDOWS:
             if deadline - now <= window:
                 if kind not in sent and not (kind == ReminderKind.HOURS_48 and ReminderKind.HOURS_2 in sent):
-                    due.append((application, kind))
+                    due.append((application, kind, deadline))
                 break
     return due
-
-
-def _deadline(application: Application):
-    """The application's deadline, with an extension for its organisation, from prefetched rows."""
-    call = application.call
-    deadline = call.stage_deadline(application.stage)
-    for extension in call.extensions.all():
-        mine = (
-            extension.organisation_id == application.organisation_id and extension.stage == application.stage
-        )
-        if mine and (deadline is None or extension.until > deadline):
-            deadline = extension.until
-    return deadline
 
 
 def send_deadline_reminders(now=None) -> int:
@@ -83,7 +73,7 @@ def send_deadline_reminders(now=None) -> int:
     from .services import lazy_time_label, lazy_title
 
     sent = 0
-    for application, kind in due_reminders(now):
+    for application, kind, deadline in due_reminders(now):
         call = application.call
         try:
             with transaction.atomic():
@@ -104,7 +94,7 @@ def send_deadline_reminders(now=None) -> int:
                         gettext_lazy(
                             "The deadline is {deadline}. Only what is submitted counts: submit in time."
                         ),
-                        deadline=lazy_time_label(_deadline(application), call),
+                        deadline=lazy_time_label(deadline, call),
                     ),
                     url=reverse("calls:application", kwargs={"reference": application.reference}),
                     lab=call.lab,

@@ -777,19 +777,12 @@ def mine(request):
             Prefetch("revisions", to_attr="revision_list")
         )
     )
-    extensions = {  # prefetched by the selector with the calls
-        (e.call_id, e.organisation_id, e.stage): e.until
-        for application in applications
-        for e in application.call.extensions.all()
-    }
+    deadlines = selectors.deadlines_for(applications)
     now = timezone.now()
     rows = []
     for application in applications:
         call = application.call
-        deadline = call.stage_deadline(application.stage)
-        until = extensions.get((call.pk, application.organisation_id, application.stage))
-        if until and (deadline is None or until > deadline):
-            deadline = until
+        deadline = deadlines[application.pk]
         revisions = sorted(getattr(application, "revision_list", []), key=lambda r: -r.number)
         rows.append(
             {
