@@ -33,14 +33,13 @@ from govlab.audit.services import audit_record, diff_fields, snapshot
 from govlab.challenges.enums import ChallengeStatus
 from govlab.challenges.services import Gap, challenge_transition
 from govlab.core.i18n import clean_translations, pick
+from govlab.core.refusals import coded, refuse
 from govlab.core.uploads import SIGNATURES, UploadPolicy
-from govlab.labs.enums import LAB_TEAM_ROLES
-from govlab.labs.models import LabMembership
 from govlab.labs.rules import is_lab_staff
+from govlab.labs.selectors import lab_team_users
 from govlab.notifications.services import notify
 from govlab.organisations.enums import SOLVER_KINDS
-from govlab.organisations.models import OrganisationMembership
-from govlab.organisations.selectors import user_organisation_roles
+from govlab.organisations.selectors import organisation_people, user_organisation_roles
 
 from . import forms_engine
 from .enums import ApplicationStatus, CallStatus, FollowKind, QuestionKind, Stage
@@ -68,32 +67,9 @@ DECLARATIONS = {
 MAX_PARTNERS = 20
 
 
-def _coded(errors, code: str) -> ValidationError:
-    error = ValidationError(errors)
-    error.code = code
-    return error
-
-
-def _refuse(message, code: str) -> ValidationError:
-    return _coded({"__all__": [message]}, code)
-
-
-def _lab_team(lab):
-    return [
-        m.user for m in LabMembership.objects.filter(lab=lab, role__in=LAB_TEAM_ROLES).select_related("user")
-    ]
-
-
-def _organisation_people(organisation):
-    return [
-        m.user
-        for m in OrganisationMembership.objects.filter(organisation=organisation).select_related("user")
-    ]
-
-
 def _require_staff(user, call) -> None:
     if not (is_lab_staff(user, call.lab) or getattr(user, "is_superuser", False)):
-        raise _refuse(_("Only the lab's team can do this."), "not_allowed")
+        raise refuse(_("Only the lab's team can do this."), "not_allowed")
 
 
 def local_time_label(moment, call) -> str:
@@ -262,7 +238,7 @@ def call_update(*, call: Call, updated_by, challenges=None, **fields: Any) -> Ca
         raise ValidationError({name: _("Not a field of a call.") for name in sorted(unknown)})
     locked = Call.objects.select_for_update().get(pk=call.pk)
     if locked.status == CallStatus.CANCELLED:
-        raise _refuse(_("A cancelled call cannot be changed."), "cancelled")
+        raise refuse(_("A cancelled call cannot be changed."), "cancelled")
     before = snapshot(locked, fields)
     previous_deadlines = {name: getattr(locked, name) for name in ("deadline", "proposal_deadline")}
     for name, value in fields.items():
@@ -373,7 +349,7 @@ def call_set_criteria(*, call: Call, criteria: list[dict], updated_by) -> list[C
     _require_staff(updated_by, call)
     locked = Call.objects.select_for_update().get(pk=call.pk)
     if locked.status == CallStatus.CANCELLED:
-        raise _refuse(_("A cancelled call cannot be changed."), "cancelled")
+        raise refuse(_("A cancelled call cannot be changed."), "cancelled")
     before = [[pick(c.name).text, str(c.weight)] for c in locked.criteria.all()]
     saved = _save_criteria(locked, criteria)
     audit_record(
@@ -451,7 +427,7 @@ def question_save(
     """Add or change a question of the call's form. Answers already given are kept, by key."""
     _require_staff(updated_by, call)
     if call.status == CallStatus.CANCELLED:
-        raise _refuse(_("A cancelled call cannot be changed."), "cancelled")
+        raise refuse(_("A cancelled call cannot be changed."), "cancelled")
     errors: dict[str, list[str]] = {}
     if stage not in Stage.values or (stage == Stage.EXPRESSION_OF_INTEREST and not call.two_stage):
         errors["stage"] = [_("Choose a stage of this call.")]
@@ -605,14 +581,14 @@ def call_publish(*, call: Call, published_by) -> Call:
     _require_staff(published_by, call)
     locked = Call.objects.select_for_update().select_related("lab").get(pk=call.pk)
     if locked.status != CallStatus.DRAFT:
-        raise _refuse(_("Only a draft call can be published."), "invalid_transition")
+        raise refuse(_("Only a draft call can be published."), "invalid_transition")
     now = timezone.now()
     gaps = call_publication_gaps(locked, now)
     if gaps:
         errors: dict[str, list[str]] = {}
         for gap in gaps:
             errors.setdefault(gap.code, []).append(gap.message)
-        raise _coded(errors, "not_ready")
+        raise coded(errors, "not_ready")
     locked.status = CallStatus.PUBLISHED
     locked.published_at = now
     if locked.publishes_at is None:
@@ -687,7 +663,7 @@ def call_cancel(*, call: Call, cancelled_by, reason: str) -> Call:
         raise ValidationError({"reason": _("Say why the call is cancelled: applicants will read it.")})
     locked = Call.objects.select_for_update().select_related("lab").get(pk=call.pk)
     if locked.status == CallStatus.CANCELLED:
-        raise _refuse(_("This call is already cancelled."), "invalid_transition")
+        raise refuse(_("This call is already cancelled."), "invalid_transition")
     was = locked.status
     locked.status = CallStatus.CANCELLED
     locked.save(update_fields=["status", "updated_at"])
@@ -709,12 +685,7 @@ def call_cancel(*, call: Call, cancelled_by, reason: str) -> Call:
         reason=reason,
     )
     organisations = locked.applications.values_list("organisation_id", flat=True)
-    people = [
-        m.user
-        for m in OrganisationMembership.objects.filter(organisation_id__in=organisations).select_related(
-            "user"
-        )
-    ]
+    people = organisation_people(organisations)
     if people:
         notify(
             recipients=people,
@@ -733,9 +704,9 @@ def call_cancel(*, call: Call, cancelled_by, reason: str) -> Call:
 @transaction.atomic
 def enquiry_ask(*, call: Call, asked_by, question: str, organisation=None, language: str = "") -> Enquiry:
     if not getattr(asked_by, "is_authenticated", False):
-        raise _refuse(_("Sign in to ask a question."), "not_allowed")
+        raise refuse(_("Sign in to ask a question."), "not_allowed")
     if not call.enquiries_open():
-        raise _refuse(_("The enquiry period of this call is over."), "enquiries_closed")
+        raise refuse(_("The enquiry period of this call is over."), "enquiries_closed")
     question = (question or "").strip()
     if not question:
         raise ValidationError({"question": _("Write your question.")})
@@ -752,7 +723,7 @@ def enquiry_ask(*, call: Call, asked_by, question: str, organisation=None, langu
     )
     audit_record(actor=asked_by, action="call.enquiry.ask", target=call, lab=call.lab)
     notify(
-        recipients=_lab_team(call.lab),
+        recipients=lab_team_users(call.lab),
         kind="call.enquiry",
         subject=format_lazy(gettext_lazy("New question on the call “{title}”"), title=lazy_title(call)),
         body=question,
@@ -806,12 +777,7 @@ def enquiry_answer(
         organisations = call.applications.filter(status=ApplicationStatus.DRAFT).values_list(
             "organisation_id", flat=True
         )
-        people = {
-            m.user
-            for m in OrganisationMembership.objects.filter(organisation_id__in=organisations).select_related(
-                "user"
-            )
-        }
+        people = set(organisation_people(organisations))
         if locked.asked_by is not None:
             people.add(locked.asked_by)
         if people:
@@ -894,15 +860,15 @@ def effective_deadline(call: Call, organisation_id: int, stage: str):
 
 def _check_open(application: Application, received_at) -> None:
     if application.status == ApplicationStatus.WITHDRAWN:
-        raise _refuse(
+        raise refuse(
             _("This application was withdrawn; it can no longer be changed or submitted."), "withdrawn"
         )
     call = application.call
     if call.status != CallStatus.PUBLISHED:
-        raise _refuse(_("This call is not open."), "call_closed")
+        raise refuse(_("This call is not open."), "call_closed")
     deadline = effective_deadline(call, application.organisation_id, application.stage)
     if deadline is None or received_at >= deadline:
-        raise _refuse(
+        raise refuse(
             _("The deadline was %(deadline)s; submissions are closed.")
             % {"deadline": local_time_label(deadline or call.deadline, call)},
             "deadline_passed",
@@ -928,7 +894,7 @@ def _stale(application: Application, expected_version, editor: str) -> bool:
 
 def _require_member(user, application: Application) -> None:
     if application.organisation_id not in user_organisation_roles(user):
-        raise _refuse(_("Only members of the applying organisation can do this."), "not_allowed")
+        raise refuse(_("Only members of the applying organisation can do this."), "not_allowed")
 
 
 # --- Applications ----------------------------------------------------------------------------------
@@ -948,28 +914,28 @@ def application_start(
     received_at = received_at or timezone.now()
     stage = stage or call.first_stage()
     if organisation.pk not in user_organisation_roles(started_by):
-        raise _coded({"organisation": [_("You do not belong to this organisation.")]}, "not_member")
+        raise coded({"organisation": [_("You do not belong to this organisation.")]}, "not_member")
     existing = Application.objects.filter(
         call=call, challenge=challenge, organisation=organisation, stage=stage
     ).first()
     if existing is not None:
         return existing, False
     if not call.is_visible(received_at) or call.status != CallStatus.PUBLISHED:
-        raise _refuse(_("This call is not open."), "call_closed")
+        raise refuse(_("This call is not open."), "call_closed")
     if not call.challenges.filter(pk=challenge.pk).exists():
-        raise _coded({"challenge": [_("This challenge is not part of the call.")]}, "invalid")
+        raise coded({"challenge": [_("This challenge is not part of the call.")]}, "invalid")
     if stage != call.first_stage():
-        raise _refuse(_("The full proposal is by invitation only."), "not_invited")
+        raise refuse(_("The full proposal is by invitation only."), "not_invited")
     deadline = effective_deadline(call, organisation.pk, stage)
     if received_at >= deadline:
-        raise _refuse(
+        raise refuse(
             _("The deadline was %(deadline)s; submissions are closed.")
             % {"deadline": local_time_label(deadline, call)},
             "deadline_passed",
         )
     problems = eligibility_problems(call, organisation)
     if problems:
-        raise _coded({"organisation": problems}, "not_eligible")
+        raise coded({"organisation": problems}, "not_eligible")
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -1049,7 +1015,7 @@ def application_save(
     _require_member(saved_by, locked)
     _check_open(locked, received_at)
     if _stale(locked, expected_version, editor):
-        raise _refuse(
+        raise refuse(
             _(
                 "This application was saved elsewhere (another tab or person) since you opened it. "
                 "Reload to see the latest answers; copy what you typed first."
@@ -1268,14 +1234,14 @@ def application_submit(
     ):
         return latest
     if _stale(locked, expected_version, editor):
-        raise _refuse(
+        raise refuse(
             _("This application was changed elsewhere since you opened it. Review it and submit again."),
             "conflict",
         )
     questions = _questions(locked.call, locked.stage)
     gaps = application_gaps(locked, questions)
     if gaps:
-        raise _coded(gaps, "incomplete")
+        raise coded(gaps, "incomplete")
     answers = {}
     for question in questions:
         value = locked.answers.get(question.key)
@@ -1423,7 +1389,7 @@ def extension_grant(
         reason=reason,
     )
     notify(
-        recipients=_organisation_people(organisation),
+        recipients=organisation_people(organisation.pk),
         kind="call.extension",
         subject=format_lazy(
             gettext_lazy("More time for “{title}”: until {until}"),
@@ -1443,9 +1409,9 @@ def application_invite_full(*, application: Application, invited_by) -> Applicat
     _require_staff(invited_by, call)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not call.two_stage or application.stage != Stage.EXPRESSION_OF_INTEREST:
-        raise _refuse(_("Only an expression of interest in a two-stage call can be invited."), "invalid")
+        raise refuse(_("Only an expression of interest in a two-stage call can be invited."), "invalid")
     if application.status != ApplicationStatus.SUBMITTED:
-        raise _refuse(_("Only a submitted expression of interest can be invited."), "invalid")
+        raise refuse(_("Only a submitted expression of interest can be invited."), "invalid")
     now = timezone.now()
     proposal, created = Application.objects.get_or_create(
         call=call,
@@ -1469,7 +1435,7 @@ def application_invite_full(*, application: Application, invited_by) -> Applicat
             changes={"from": [None, application.reference]},
         )
         notify(
-            recipients=_organisation_people(application.organisation),
+            recipients=organisation_people(application.organisation_id),
             kind="application.invited",
             subject=format_lazy(
                 gettext_lazy("You are invited to send a full proposal to “{title}”"), title=lazy_title(call)

@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy
 
 from govlab.audit.services import audit_record, diff_fields, snapshot
 from govlab.core.i18n import pick
-from govlab.labs.enums import LAB_TEAM_ROLES
-from govlab.labs.models import Lab, LabMembership
+from govlab.core.refusals import coded
+from govlab.labs.models import Lab
 from govlab.labs.rules import is_lab_manager, is_lab_staff
+from govlab.labs.selectors import lab_team_users
 from govlab.notifications.services import notify
-from govlab.organisations.models import OrganisationMembership
+from govlab.organisations.selectors import organisation_people
 
 from .enums import (
     CHARACTERISATION_EDITABLE,
@@ -52,13 +53,6 @@ from .worksheets import clean_worksheet_data
 
 class ConflictError(ValidationError):
     """Someone else saved the challenge since this person loaded it."""
-
-
-def _coded(errors: dict, code: str) -> ValidationError:
-    """A ValidationError by field that also carries one code for the whole refusal (API and tests read it)."""
-    error = ValidationError(errors)
-    error.code = code
-    return error
 
 
 # --- Campaigns ---------------------------------------------------------------------------------
@@ -834,22 +828,6 @@ def actor_kinds(user, challenge: Challenge) -> set[str]:
     return kinds
 
 
-def _entity_people(challenge):
-    return [
-        m.user
-        for m in OrganisationMembership.objects.filter(organisation=challenge.owner).select_related("user")
-    ]
-
-
-def _lab_team(challenge):
-    return [
-        m.user
-        for m in LabMembership.objects.filter(lab=challenge.lab, role__in=LAB_TEAM_ROLES).select_related(
-            "user"
-        )
-    ]
-
-
 @transaction.atomic
 def challenge_transition(
     *,
@@ -908,13 +886,13 @@ def challenge_transition(
         if transition.name == "resubmit":
             gaps = [gap for gap in gaps if gap.code != "campaign"]
         if gaps:
-            raise _coded({gap.code: gap.message for gap in gaps}, "incomplete")
+            raise coded({gap.code: gap.message for gap in gaps}, "incomplete")
     if transition.gate:
         gaps = challenge_readiness_gaps(locked)
         if gaps:
             justification = (override_justification or "").strip()
             if not justification:
-                raise _coded({gap.code: gap.message for gap in gaps}, "not_ready")
+                raise coded({gap.code: gap.message for gap in gaps}, "not_ready")
             if not (is_lab_manager(actor, locked.lab) or getattr(actor, "is_superuser", False)):
                 raise ValidationError(
                     _("Only the lab's manager can override the readiness checklist."), code="not_allowed"
@@ -972,11 +950,11 @@ def _notify_transition(challenge, transition, actor, reason) -> None:
     status = ChallengeStatus(transition.target).label
     url = reverse_lazy("challenges:detail", kwargs={"reference": challenge.reference})
     if ENTITY in transition.actors and LAB not in transition.actors:
-        recipients = _lab_team(challenge)
+        recipients = lab_team_users(challenge.lab)
     else:
-        recipients = _entity_people(challenge)
+        recipients = organisation_people(challenge.owner_id)
         if transition.actors == {LAB, ENTITY}:
-            recipients += _lab_team(challenge)
+            recipients += lab_team_users(challenge.lab)
     recipients = [r for r in recipients if r.pk != getattr(actor, "pk", None)]
     if not recipients:
         return

@@ -25,9 +25,11 @@ from govlab.challenges.enums import ChallengeStatus
 from govlab.challenges.models import Challenge
 from govlab.challenges.services import challenge_transition
 from govlab.core.i18n import clean_translations, pick
+from govlab.core.refusals import coded, refuse
 from govlab.labs.rules import is_lab_staff
 from govlab.notifications.services import notify
 from govlab.organisations.models import OrganisationMembership
+from govlab.organisations.selectors import organisation_people
 
 from . import aggregation
 from .enums import EvaluatorRole, OutcomeReason, Recommendation, ReviewStatus, SeeOthers
@@ -48,19 +50,9 @@ from .models import (
 weighted_total = aggregation.weighted_total
 
 
-def _coded(errors, code: str) -> ValidationError:
-    error = ValidationError(errors)
-    error.code = code
-    return error
-
-
-def _refuse(message, code: str) -> ValidationError:
-    return _coded({"__all__": [message]}, code)
-
-
 def _require_staff(user, call) -> None:
     if not (is_lab_staff(user, call.lab) or getattr(user, "is_superuser", False)):
-        raise _refuse(_("Only the lab's team can do this."), "not_allowed")
+        raise refuse(_("Only the lab's team can do this."), "not_allowed")
 
 
 # --- Settings and phases ---------------------------------------------------------------------------
@@ -277,11 +269,11 @@ def conflict_declare(
 ) -> ConflictDeclaration:
     """The evaluator's own declaration, once per application, before they may read it."""
     if evaluator.user_id != getattr(by, "pk", None):
-        raise _refuse(_("Only the evaluator can make this declaration."), "not_allowed")
+        raise refuse(_("Only the evaluator can make this declaration."), "not_allowed")
     if evaluator.removed_at is not None:
-        raise _refuse(_("You are no longer on this panel."), "not_allowed")
+        raise refuse(_("You are no longer on this panel."), "not_allowed")
     if application.call_id != evaluator.call_id:
-        raise _refuse(_("This application is not part of your panel's call."), "not_assigned")
+        raise refuse(_("This application is not part of your panel's call."), "not_assigned")
     reason = (reason or "").strip()
     if has_conflict and not reason:
         raise ValidationError({"reason": _("Say what the conflict is: the declaration is kept as a record.")})
@@ -293,7 +285,7 @@ def conflict_declare(
                 evaluator=evaluator, application=application, has_conflict=bool(has_conflict), reason=reason
             )
     except IntegrityError:
-        raise _refuse(_("You have already declared for this application."), "invalid") from None
+        raise refuse(_("You have already declared for this application."), "invalid") from None
     if has_conflict:
         Assignment.objects.filter(
             evaluator=evaluator, application=application, withdrawn_at__isnull=True
@@ -334,12 +326,12 @@ def assign(*, application: Application, evaluator: Evaluator, by, automatic: boo
     if ConflictDeclaration.objects.filter(
         evaluator=evaluator, application=application, has_conflict=True
     ).exists():
-        raise _coded(
+        raise coded(
             {"evaluator": [_("This evaluator declared a conflict of interest with this application.")]},
             "conflicted",
         )
     if errors:
-        raise _coded({"evaluator": errors}, "invalid")
+        raise coded({"evaluator": errors}, "invalid")
     existing = (
         Assignment.objects.select_for_update().filter(evaluator=evaluator, application=application).first()
     )
@@ -366,7 +358,7 @@ def unassign(*, assignment: Assignment, by) -> None:
     application = assignment.application
     _require_staff(by, application.call)
     if Review.objects.filter(assignment=assignment, status=ReviewStatus.SUBMITTED).exists():
-        raise _refuse(_("This evaluator has submitted a review: it stays on record."), "invalid")
+        raise refuse(_("This evaluator has submitted a review: it stays on record."), "invalid")
     Assignment.objects.filter(pk=assignment.pk).update(withdrawn_at=timezone.now())
     audit_record(
         actor=by,
@@ -483,15 +475,15 @@ def _require_reviewer(review_or_assignment, by) -> None:
     assignment = getattr(review_or_assignment, "assignment", review_or_assignment)
     evaluator = assignment.evaluator
     if evaluator.user_id != getattr(by, "pk", None) or evaluator.removed_at is not None:
-        raise _refuse(_("Only the assigned evaluator can do this."), "not_assigned")
+        raise refuse(_("Only the assigned evaluator can do this."), "not_assigned")
     if assignment.withdrawn_at is not None:
-        raise _refuse(_("This assignment was withdrawn."), "not_assigned")
+        raise refuse(_("This assignment was withdrawn."), "not_assigned")
 
 
 def _require_phase(call: Call) -> None:
     phase = active_phase(call)
     if phase is None or not phase.can_review:
-        raise _refuse(_("Reviews cannot be written or changed in the current phase."), "phase_closed")
+        raise refuse(_("Reviews cannot be written or changed in the current phase."), "phase_closed")
 
 
 def review_for(assignment: Assignment, by) -> Review:
@@ -499,9 +491,9 @@ def review_for(assignment: Assignment, by) -> Review:
     _require_reviewer(assignment, by)
     declaration = declaration_for(assignment.evaluator, assignment.application)
     if declaration is None:
-        raise _refuse(_("Declare whether you have a conflict of interest first."), "not_declared")
+        raise refuse(_("Declare whether you have a conflict of interest first."), "not_declared")
     if declaration.has_conflict:
-        raise _refuse(_("You declared a conflict of interest with this application."), "conflicted")
+        raise refuse(_("You declared a conflict of interest with this application."), "conflicted")
     review = Review.objects.filter(assignment=assignment).first()
     if review is None:
         try:
@@ -565,7 +557,7 @@ def review_save(
     call = locked.application.call
     _require_phase(call)
     if expected_version is not None and str(expected_version) != str(locked.version):
-        raise _refuse(_("This review was saved in another tab since you opened it. Reload it."), "conflict")
+        raise refuse(_("This review was saved in another tab since you opened it. Reload it."), "conflict")
     criteria = _criteria(call)
     errors: dict[str, list[str]] = {}
     if scores is not None:
@@ -608,7 +600,7 @@ def review_save(
         else:
             locked.confidence = confidence
     if errors:
-        raise _coded(errors, "invalid")
+        raise coded(errors, "invalid")
     locked.version += 1
     locked.save()
     review.refresh_from_db()
@@ -648,7 +640,7 @@ def review_submit(*, review: Review, by) -> Review:
     criteria = _criteria(call)
     gaps = review_gaps(locked, criteria)
     if gaps:
-        raise _coded(gaps, "incomplete")
+        raise coded(gaps, "incomplete")
     now = timezone.now()
     total = aggregation.weighted_total(locked.scores, criteria)
     was = locked.status
@@ -772,9 +764,9 @@ def preselect(*, call: Call, challenge: Challenge, decisions: dict, by) -> list[
     # The challenge's row is the lock: two decisions at once cannot both pass the limit.
     locked_challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not call.challenges.filter(pk=challenge.pk).exists():
-        raise _coded({"challenge": [_("This challenge is not part of the call.")]}, "invalid")
+        raise coded({"challenge": [_("This challenge is not part of the call.")]}, "invalid")
     if locked_challenge.status != ChallengeStatus.IN_CALL:
-        raise _refuse(_("The applications to this challenge have already been decided."), "decided")
+        raise refuse(_("The applications to this challenge have already been decided."), "decided")
     stage = Stage.EXPRESSION_OF_INTEREST if call.two_stage else Stage.PROPOSAL
     applications = {
         a.pk: a
@@ -806,9 +798,9 @@ def preselect(*, call: Call, challenge: Challenge, decisions: dict, by) -> list[
             % {"max": call.max_preselected, "count": len(selected)}
         ]
     if errors:
-        raise _coded(errors, "limit" if "__all__" in errors else "invalid")
+        raise coded(errors, "limit" if "__all__" in errors else "invalid")
     if PreselectionDecision.objects.filter(application_id__in=list(applications)).exists():
-        raise _refuse(_("The applications to this challenge have already been decided."), "decided")
+        raise refuse(_("The applications to this challenge have already been decided."), "decided")
     rows = {row.application_id: row for row in aggregation.ranking(call, challenge)}
     now = timezone.now()
     made = []
@@ -899,7 +891,7 @@ def _check_template(text: str) -> list[str]:
 @transaction.atomic
 def feedback_template_save(*, lab, language: str, subject: str, body: str, by) -> FeedbackTemplate:
     if not (is_lab_staff(by, lab) or getattr(by, "is_superuser", False)):
-        raise _refuse(_("Only the lab's team can do this."), "not_allowed")
+        raise refuse(_("Only the lab's team can do this."), "not_allowed")
     errors = {}
     if language not in (lab.languages or []):
         errors["language"] = [_("Choose one of the lab's languages.")]
@@ -961,7 +953,7 @@ def feedback_prepare(*, call: Call, by, challenge=None, released_review_ids=()) 
         decisions = decisions.filter(application__challenge=challenge)
     decisions = list(decisions)
     if not decisions:
-        raise _refuse(_("Decide on the applications before preparing the feedback."), "invalid")
+        raise refuse(_("Decide on the applications before preparing the feedback."), "invalid")
     templates = {t.language: t for t in FeedbackTemplate.objects.filter(lab=call.lab)}
     criteria = _criteria(call)
     application_ids = [d.application_id for d in decisions]
@@ -1076,12 +1068,7 @@ def feedback_send(*, letters, by) -> int:
             continue
         locked.sent_at = timezone.now()
         locked.save(update_fields=["sent_at"])
-        people = [
-            m.user
-            for m in OrganisationMembership.objects.filter(
-                organisation_id=locked.application.organisation_id
-            ).select_related("user")
-        ]
+        people = organisation_people(locked.application.organisation_id)
         notify(
             recipients=people,
             kind="evaluation.feedback",

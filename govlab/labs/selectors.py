@@ -84,3 +84,10 @@ def lab_audit_entries(*, lab: Lab):
 def user_lab_memberships(user):
     """This person's roles in labs, with the labs, for the dashboard."""
     return LabMembership.objects.filter(user=user).select_related("lab").order_by("lab__slug", "role")
+
+
+def lab_team_users(lab) -> list:
+    """The people who run the lab (managers and staff), to be told of what needs their attention."""
+    return [
+        m.user for m in LabMembership.objects.filter(lab=lab, role__in=LAB_TEAM_ROLES).select_related("user")
+    ]

@@ -117,3 +117,15 @@ def organisations_for_lab_team(user) -> QuerySet[Organisation]:
     if getattr(user, "is_superuser", False):
         return Organisation.objects.all()
     return Organisation.objects.filter(labs__in=labs_where_team(user)).distinct()
+
+
+def organisation_people(organisation_ids) -> list:
+    """The members of these organisations (an id or several), each once."""
+    if isinstance(organisation_ids, int):
+        organisation_ids = [organisation_ids]
+    people = {}
+    for membership in OrganisationMembership.objects.filter(
+        organisation_id__in=list(organisation_ids)
+    ).select_related("user"):
+        people[membership.user_id] = membership.user
+    return list(people.values())
