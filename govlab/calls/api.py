@@ -491,6 +491,20 @@ class CallViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
         )
         return Response(EnquirySerializer(enquiry).data)
 
+    @extend_schema(
+        parameters=[ENQUIRY_PARAMETER],
+        request=None,
+        responses={200: EnquirySerializer, **ERRORS},
+        description="Take a published answer off the call page (lab staff); it stays on record.",
+    )
+    @action(detail=True, methods=["post"], url_path=r"enquiries/(?P<enquiry_id>[0-9]{1,18})/unpublish")
+    def unpublish(self, request, pk=None, enquiry_id=None):
+        call = self.get_call("calls.change_call")
+        enquiry = get_object_or_404(Enquiry.objects.select_related("organisation"), pk=enquiry_id, call=call)
+        enquiry.call = call
+        enquiry = self.call(services.enquiry_unpublish, enquiry=enquiry, by=request.user)
+        return Response(EnquirySerializer(enquiry).data)
+
     # --- Extensions ---
 
     @extend_schema(methods=["GET"], responses={200: ExtensionSerializer(many=True), **ERRORS})

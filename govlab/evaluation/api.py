@@ -58,6 +58,7 @@ from .serializers import (
     AssignSerializer,
     AutoAssignResultSerializer,
     AutoAssignSerializer,
+    ConsensusClearSerializer,
     ConsensusSerializer,
     DecisionSerializer,
     DeclarationSerializer,
@@ -545,6 +546,23 @@ class EvaluationCallViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
         return Response(
             ConsensusSerializer(row).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        request=ConsensusClearSerializer,
+        responses={204: None, **ERRORS},
+        description="Remove the lab's final score for one criterion (lab staff): the evaluators' mean "
+        "counts again. Audited.",
+    )
+    @action(detail=True, methods=["post"], url_path="consensus/clear")
+    def consensus_clear(self, request, call_id=None):
+        call = self.get_call()
+        data = self.valid(ConsensusClearSerializer)
+        application = self._application(call, data["application"])
+        criterion = CallCriterion.objects.filter(pk=data["criterion"], call=call).first()
+        if criterion is None:
+            raise invalid(criterion="There is no such criterion in this call.")
+        self.call(services.consensus_clear, application=application, criterion=criterion, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     # --- Preselection ---
 

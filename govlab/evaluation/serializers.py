@@ -436,6 +436,11 @@ class RankingRowSerializer(serializers.Serializer):
     selected = serializers.BooleanField(allow_null=True, help_text="The preselection decision, if made.")
 
 
+class ConsensusClearSerializer(serializers.Serializer):
+    application = _id_field(help_text="The application's id.")
+    criterion = _id_field(help_text="The criterion's id.")
+
+
 class ConsensusSerializer(serializers.Serializer):
     application = _id_field(help_text="The application's id.")
     criterion = _id_field(help_text="The criterion's id.")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -1050,3 +1051,23 @@ def test_two_stage_invitation_through_the_api(
     assert (again.status_code, again.json()["id"]) == (200, invited.json()["id"])
     mine = login(solver_member).get(f"{API}/applications/", {"stage": "proposal"}).json()["results"]
     assert [row["id"] for row in mine] == [invited.json()["id"]]
+
+
+def test_staff_unpublish_an_answer_through_the_api(client, login, open_call, solver_member, lab_staff):
+    enquiry = services.enquiry_ask(call=open_call, asked_by=solver_member, question="Paid pilot?")
+    services.enquiry_answer(
+        enquiry=enquiry,
+        answered_by=lab_staff,
+        answer={"en": "Yes."},
+        public_question={"en": "Is the pilot paid?"},
+    )
+    url = f"{API}/calls/{open_call.pk}/enquiries/{enquiry.pk}/unpublish/"
+    assert json_post(login(solver_member), url).status_code == 403
+    enquiry.refresh_from_db()
+    assert enquiry.is_published
+    response = json_post(login(lab_staff), url)
+    assert response.status_code == 200
+    assert response.json()["is_published"] is False
+    enquiry.refresh_from_db()
+    assert enquiry.is_published is False
+    assert Client().get(f"{API}/calls/{open_call.pk}/enquiries/").json() == []

@@ -937,3 +937,28 @@ def test_the_endpoints_are_in_the_openapi_schema_without_warnings():
     ):
         assert method in paths[path], (path, method)
     assert "409" in paths["/api/v1/evaluation/assignments/{id}/review/"]["patch"]["responses"]
+
+
+def test_staff_clear_a_consensus_score_through_the_api(
+    login, submitted_applications, lab_staff, make_evaluator_user
+):
+    application = submitted_applications[0]
+    call = application.call
+    criterion = call.criteria.first()
+    services.consensus_set(
+        application=application, criterion=criterion, score=2, rationale="Agreed", by=lab_staff
+    )
+    url = f"{API}/calls/{call.pk}/consensus/clear/"
+    body = {"application": application.pk, "criterion": criterion.pk}
+    outsider = make_evaluator_user(name="Not on the panel")
+    assert json_post(login(outsider), url, body).status_code == 403  # sees the public call, may not act
+    assert ConsensusScore.objects.count() == 1
+    wrong = json_post(login(lab_staff), url, {"application": application.pk, "criterion": 999999})
+    assert (wrong.status_code, error(wrong)["fields"]) == (
+        400,
+        {"criterion": ["There is no such criterion in this call."]},
+    )
+    assert ConsensusScore.objects.count() == 1
+    assert json_post(login(lab_staff), url, body).status_code == 204
+    assert ConsensusScore.objects.count() == 0
+    assert AuditEntry.objects.filter(action="evaluation.consensus.clear").count() == 1
