@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from govlab.labs.enums import LAB_TEAM_ROLES
-from govlab.labs.rules import is_lab_staff
 from govlab.labs.selectors import user_lab_roles
 from govlab.organisations.enums import SOLVER_KINDS
 from govlab.organisations.models import Organisation
 from govlab.organisations.selectors import user_organisation_roles
 
 from .enums import ApplicationStatus, CallStatus
-from .models import Application, Call, DeadlineExtension, Enquiry, FormQuestion
+from .models import Application, Call, DeadlineExtension, Enquiry
 
 CALL_STATES = ("open", "upcoming", "closed")
 
@@ -71,40 +70,6 @@ def call_list_lab(lab) -> QuerySet[Call]:
     )
 
 
-def call_visible_to(user, call: Call) -> bool:
-    return call.is_visible() or is_lab_staff(user, call.lab) or getattr(user, "is_superuser", False)
-
-
-def stage_questions(call: Call, stage: str) -> list[FormQuestion]:
-    return list(FormQuestion.objects.filter(call=call, stage=stage))
-
-
-def application_list_for_call(
-    call: Call, *, challenge=None, status: str | None = None
-) -> QuerySet[Application]:
-    applications = (
-        Application.objects.filter(call=call)
-        .select_related("organisation", "challenge", "call", "call__lab")
-        .prefetch_related("files")
-        .annotate(revision_count=Count("revisions"))
-        .order_by("challenge__reference", "organisation__name", "stage", "pk")
-    )
-    if challenge is not None:
-        applications = applications.filter(challenge=challenge)
-    if status:
-        applications = applications.filter(status=status)
-    return applications
-
-
-def application_counts(call: Call) -> list[dict]:
-    """[{challenge_id, status, n}] for the call dashboard's table."""
-    return list(
-        Application.objects.filter(call=call)
-        .values("challenge_id", "stage", "status")
-        .annotate(n=Count("pk"))
-    )
-
-
 def user_solver_organisations(user) -> list[Organisation]:
     """The active solver organisations this person belongs to (they may apply on their behalf)."""
     organisation_ids = list(user_organisation_roles(user))
@@ -140,14 +105,6 @@ def visible_applications(user) -> QuerySet[Application]:
 
 def enquiries_public(call: Call) -> QuerySet[Enquiry]:
     return Enquiry.objects.filter(call=call, is_published=True).order_by("published_at", "pk")
-
-
-def enquiries_for_staff(call: Call) -> QuerySet[Enquiry]:
-    return (
-        Enquiry.objects.filter(call=call)
-        .select_related("organisation", "answered_by", "asked_by")
-        .order_by(F("answered_at").asc(nulls_first=True), "-created_at")
-    )
 
 
 def later_deadline(deadline, extended_until):

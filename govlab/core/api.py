@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language_from_request
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -449,6 +450,4 @@ class ServiceViewSetMixin:
 
     def received_at(self):
         """When the request arrived (``core.middleware.ReceivedAtMiddleware``); deadlines are judged on it."""
-        from django.utils import timezone
-
         return getattr(self.request, "received_at", None) or timezone.now()
