@@ -52,7 +52,14 @@ from .models import (
     PreselectionDecision,
     ReviewPhase,
 )
-from .selectors import blind_answers, can_see_content, can_see_identity, queue, visible_reviews
+from .selectors import (
+    applicants_to_declare_against,
+    blind_answers,
+    can_see_content,
+    can_see_identity,
+    queue,
+    visible_reviews,
+)
 from .serializers import (
     ApplicationContentSerializer,
     AssignSerializer,
@@ -61,6 +68,7 @@ from .serializers import (
     ConsensusClearSerializer,
     ConsensusSerializer,
     DecisionSerializer,
+    DeclarationContextSerializer,
     DeclarationSerializer,
     EvaluatorAddSerializer,
     EvaluatorSerializer,
@@ -771,6 +779,16 @@ class AssignmentViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
         return Response(self._queue_data([assignment])[0])
 
     @extend_schema(
+        methods=["GET"],
+        responses={200: DeclarationContextSerializer, **ERRORS},
+        description=(
+            "What to declare against: the applicant's organisation when identities are visible; while the "
+            "evaluation is blind, every organisation and partner that applied to the challenge (unlinked to "
+            "this application), so a conflict can be declared without unblinding. Also the declaration made."
+        ),
+    )
+    @extend_schema(
+        methods=["POST"],
         request=DeclarationSerializer,
         responses={201: DeclarationSerializer, **ERRORS},
         description=(
@@ -779,9 +797,20 @@ class AssignmentViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
             "withdrawn and the application is no longer reachable to you. Declarations are kept as records."
         ),
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["get", "post"])
     def declaration(self, request, pk=None):
         assignment = self.get_assignment()
+        application = assignment.application
+        if request.method == "GET":
+            visible = can_see_identity(request.user, application)
+            made = services.declaration_for(assignment.evaluator, application)
+            return Response(
+                {
+                    "organisation": application.organisation.name if visible else None,
+                    "applicants": None if visible else applicants_to_declare_against(application),
+                    "declaration": DeclarationSerializer(made).data if made else None,
+                }
+            )
         data = self.valid(DeclarationSerializer)
         declaration = self.call(
             services.conflict_declare,

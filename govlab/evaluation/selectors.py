@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from govlab.calls.enums import ApplicationStatus
+from govlab.calls.models import Application
 from govlab.labs.rules import is_lab_staff
 
 from .enums import ReviewStatus, SeeOthers
@@ -106,3 +108,22 @@ def queue(user) -> QuerySet[Assignment]:
         )
         .order_by("application__call__evaluation_settings__review_deadline", "application__reference")
     )
+
+
+def applicants_to_declare_against(application) -> list[str]:
+    """While blind, who an evaluator declares conflicts against: every organisation and consortium
+    partner that applied to the application's challenge (the whole call's when fewer than three),
+    alphabetically and unlinked to any application (ADR 0011)."""
+
+    def names_of(applications) -> set[str]:
+        names = set()
+        for name, partners in applications.values_list("organisation__name", "partners"):
+            names.add(name)
+            names.update(p.get("name") for p in partners or [] if isinstance(p, dict) and p.get("name"))
+        return names
+
+    submitted = Application.objects.filter(call_id=application.call_id, status=ApplicationStatus.SUBMITTED)
+    names = names_of(submitted.filter(challenge_id=application.challenge_id))
+    if len(names) < 3:  # too few to hide among: list the whole call's applicants
+        names = names_of(submitted)
+    return sorted(names, key=str.casefold)

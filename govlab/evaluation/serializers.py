@@ -288,6 +288,16 @@ class DeclarationSerializer(serializers.Serializer):
         }
 
 
+class DeclarationContextSerializer(serializers.Serializer):
+    organisation = serializers.CharField(allow_null=True, help_text="Null while the evaluation is blind.")
+    applicants = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="While blind: every organisation and partner that applied to the challenge, in order.",
+    )
+    declaration = DeclarationSerializer(allow_null=True)
+
+
 class ContentQuestionSerializer(serializers.Serializer):
     key = serializers.CharField()
     kind = serializers.CharField()

@@ -236,27 +236,9 @@ def declare(request, reference):
             # Blind: who applied cannot be shown for this application, but a conflict must still be
             # declarable. Every organisation (and consortium partner) that applied to the challenge is
             # listed, in alphabetical order; a conflict with any of them recuses (ADR 0011).
-            applicants=None if show_identity else _applicants_of_challenge(application),
+            applicants=None if show_identity else selectors.applicants_to_declare_against(application),
         ),
     )
-
-
-def _applicants_of_challenge(application) -> list[str]:
-    from govlab.calls.enums import ApplicationStatus
-    from govlab.calls.models import Application
-
-    def names_of(applications) -> set[str]:
-        names = set()
-        for name, partners in applications.values_list("organisation__name", "partners"):
-            names.add(name)
-            names.update(p.get("name") for p in partners or [] if isinstance(p, dict) and p.get("name"))
-        return names
-
-    submitted = Application.objects.filter(call_id=application.call_id, status=ApplicationStatus.SUBMITTED)
-    names = names_of(submitted.filter(challenge_id=application.challenge_id))
-    if len(names) < 3:  # too few to hide among: list the whole call's applicants
-        names = names_of(submitted)
-    return sorted(names, key=str.casefold)
 
 
 # --- Review ------------------------------------------------------------------------------------

@@ -962,3 +962,35 @@ def test_staff_clear_a_consensus_score_through_the_api(
     assert json_post(login(lab_staff), url, body).status_code == 204
     assert ConsensusScore.objects.count() == 0
     assert AuditEntry.objects.filter(action="evaluation.consensus.clear").count() == 1
+
+
+def test_the_declaration_names_what_to_declare_against_without_unblinding(
+    login, make_submitted, lab_staff, make_evaluator_user
+):
+    applications = [make_submitted(name) for name in ("Alpha Robotics", "Beta Voice", "Gamma Labs")]
+    call = applications[0].call
+    services.phase_activate(
+        phase=services.phase_save(call=call, by=lab_staff, name={"en": "Blind"}), by=lab_staff
+    )
+    evaluator = services.evaluator_add(
+        call=call, user=make_evaluator_user(), role="external_expert", added_by=lab_staff
+    )
+    assignment = services.assign(application=applications[1], evaluator=evaluator, by=lab_staff)
+    api = login(evaluator.user)
+    url = f"{API}/assignments/{assignment.pk}/declaration/"
+    assert api.get(url).json() == {
+        "organisation": None,
+        "applicants": ["Alpha Robotics", "Beta Voice", "Gamma Labs"],
+        "declaration": None,
+    }
+    assert json_post(api, url, {"decision": "none"}).status_code == 201
+    services.phase_activate(
+        phase=services.phase_save(call=call, by=lab_staff, name={"en": "Open"}, identities_visible=True),
+        by=lab_staff,
+    )
+    body = api.get(url).json()
+    assert (body["organisation"], body["applicants"], body["declaration"]["decision"]) == (
+        "Beta Voice",
+        None,
+        "none",
+    )
