@@ -556,7 +556,34 @@ def load() -> dict[str, int]:
     for spec in CALLS:
         with transaction.atomic():
             load_call(spec, organisations=organisations, people=people, system=system, created=created)
+    load_follows(created)
     return dict(created)
+
+
+# What the demo start-up's founder follows: MiLAB, a sector and a technology (follow is idempotent).
+FOLLOWS = (
+    ("founder@milab.example", "lab", "milab"),
+    ("founder@milab.example", "sector", "digital-government"),
+    ("founder@milab.example", "technology", "ai-ml"),
+)
+
+
+def load_follows(created: Counter) -> None:
+    from govlab.taxonomy.models import Term
+
+    from .models import Follow
+
+    for email, kind, code in FOLLOWS:
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if kind == "lab":
+            target = Lab.objects.filter(slug=code).first()
+        else:
+            target = Term.objects.filter(vocabulary=kind, code=code).first()
+        if user is None or target is None:
+            continue
+        before = Follow.objects.filter(user=user).count()
+        services.follow(user=user, kind=kind, target=target)
+        created["follows"] += Follow.objects.filter(user=user).count() - before
 
 
 # --- Synthetic volume for load tests ---------------------------------------------------------------

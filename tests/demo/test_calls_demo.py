@@ -183,6 +183,17 @@ def test_the_demo_founder_has_a_draft_and_a_submitted_application(demo):
     assert draft.answers["solution_name"] == "Kuntur Lee — expedientes"
 
 
+def test_the_demo_founder_follows_a_lab_a_sector_and_a_technology(demo):
+    from govlab.calls.models import Follow
+
+    follows = Follow.objects.filter(user__email="founder@milab.example")
+    assert sorted((f.kind, f.lab.slug if f.lab else f.term.code) for f in follows) == [
+        ("lab", "milab"),
+        ("sector", "digital-government"),
+        ("technology", "ai-ml"),
+    ]
+
+
 def test_loading_twice_changes_nothing(row_counts):
     call_command("load_demo")
     first = row_counts()
