@@ -35,7 +35,7 @@ from govlab.challenges.services import Gap, challenge_transition
 from govlab.core.i18n import clean_translations, pick
 from govlab.core.refusals import coded, refuse
 from govlab.core.uploads import SIGNATURES, UploadPolicy
-from govlab.labs.rules import is_lab_staff
+from govlab.labs.rules import require_lab_staff
 from govlab.labs.selectors import lab_team_users
 from govlab.notifications.services import notify
 from govlab.organisations.enums import SOLVER_KINDS
@@ -65,11 +65,6 @@ DECLARATIONS = {
     "truthful": gettext_lazy("The information we give is true and complete to the best of our knowledge."),
 }
 MAX_PARTNERS = 20
-
-
-def _require_staff(user, call) -> None:
-    if not (is_lab_staff(user, call.lab) or getattr(user, "is_superuser", False)):
-        raise refuse(_("Only the lab's team can do this."), "not_allowed")
 
 
 def local_time_label(moment, call) -> str:
@@ -232,7 +227,7 @@ def call_create(*, lab, created_by, challenges=(), criteria=(), **fields: Any) -
 
 @transaction.atomic
 def call_update(*, call: Call, updated_by, challenges=None, **fields: Any) -> Call:
-    _require_staff(updated_by, call)
+    require_lab_staff(updated_by, call.lab)
     unknown = set(fields) - set(CALL_FIELDS)
     if unknown:
         raise ValidationError({name: _("Not a field of a call.") for name in sorted(unknown)})
@@ -346,7 +341,7 @@ def _save_criteria(call: Call, criteria) -> list[CallCriterion]:
 @transaction.atomic
 def call_set_criteria(*, call: Call, criteria: list[dict], updated_by) -> list[CallCriterion]:
     """Replace the call's weighted criteria."""
-    _require_staff(updated_by, call)
+    require_lab_staff(updated_by, call.lab)
     locked = Call.objects.select_for_update().get(pk=call.pk)
     if locked.status == CallStatus.CANCELLED:
         raise refuse(_("A cancelled call cannot be changed."), "cancelled")
@@ -366,7 +361,7 @@ def call_set_criteria(*, call: Call, criteria: list[dict], updated_by) -> list[C
 def call_document_add(
     *, call: Call, file, title: dict, is_template: bool = False, uploaded_by
 ) -> CallDocument:
-    _require_staff(uploaded_by, call)
+    require_lab_staff(uploaded_by, call.lab)
     document = CallDocument(
         call=call,
         file=file,
@@ -392,7 +387,7 @@ def call_document_add(
 @transaction.atomic
 def call_document_remove(*, document: CallDocument, removed_by) -> None:
     call = document.call
-    _require_staff(removed_by, call)
+    require_lab_staff(removed_by, call.lab)
     name = document.original_name
     document.delete()
     audit_record(
@@ -425,7 +420,7 @@ def question_save(
     position: int | None = None,
 ) -> FormQuestion:
     """Add or change a question of the call's form. Answers already given are kept, by key."""
-    _require_staff(updated_by, call)
+    require_lab_staff(updated_by, call.lab)
     if call.status == CallStatus.CANCELLED:
         raise refuse(_("A cancelled call cannot be changed."), "cancelled")
     errors: dict[str, list[str]] = {}
@@ -509,7 +504,7 @@ def _free_key(call, stage, label: dict) -> str:
 @transaction.atomic
 def question_remove(*, question: FormQuestion, removed_by) -> None:
     call = question.call
-    _require_staff(removed_by, call)
+    require_lab_staff(removed_by, call.lab)
     key = question.key
     question.delete()
     _bump_form(call)
@@ -525,7 +520,7 @@ def question_remove(*, question: FormQuestion, removed_by) -> None:
 @transaction.atomic
 def question_move(*, question: FormQuestion, direction: str, moved_by) -> None:
     call = question.call
-    _require_staff(moved_by, call)
+    require_lab_staff(moved_by, call.lab)
     siblings = list(FormQuestion.objects.select_for_update().filter(call=call, stage=question.stage))
     index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -578,7 +573,7 @@ def call_publication_gaps(call: Call, now=None) -> list[Gap]:
 @transaction.atomic
 def call_publish(*, call: Call, published_by) -> Call:
     """Publish the call: its challenges move to “in a call” and followers are told."""
-    _require_staff(published_by, call)
+    require_lab_staff(published_by, call.lab)
     locked = Call.objects.select_for_update().select_related("lab").get(pk=call.pk)
     if locked.status != CallStatus.DRAFT:
         raise refuse(_("Only a draft call can be published."), "invalid_transition")
@@ -657,7 +652,7 @@ def _notify_followers(call: Call, challenges, actor) -> None:
 
 @transaction.atomic
 def call_cancel(*, call: Call, cancelled_by, reason: str) -> Call:
-    _require_staff(cancelled_by, call)
+    require_lab_staff(cancelled_by, call.lab)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the call is cancelled: applicants will read it.")})
@@ -738,7 +733,7 @@ def enquiry_answer(
     *, enquiry: Enquiry, answered_by, answer, public_question=None, publish: bool = True
 ) -> Enquiry:
     call = enquiry.call
-    _require_staff(answered_by, call)
+    require_lab_staff(answered_by, call.lab)
     errors = {}
     try:
         answer = clean_translations(answer, max_length=10000)
@@ -798,7 +793,7 @@ def enquiry_answer(
 
 @transaction.atomic
 def enquiry_unpublish(*, enquiry: Enquiry, by) -> Enquiry:
-    _require_staff(by, enquiry.call)
+    require_lab_staff(by, enquiry.call.lab)
     Enquiry.objects.filter(pk=enquiry.pk).update(is_published=False)
     audit_record(
         actor=by,
@@ -1345,7 +1340,7 @@ def extension_grant(
     *, call: Call, organisation, until, reason: str, granted_by, stage: str | None = None
 ) -> DeadlineExtension:
     """Give one organisation more time, audited. The new deadline must be later than the call's."""
-    _require_staff(granted_by, call)
+    require_lab_staff(granted_by, call.lab)
     stage = stage or call.first_stage()
     reason = (reason or "").strip()
     errors = {}
@@ -1406,7 +1401,7 @@ def extension_grant(
 def application_invite_full(*, application: Application, invited_by) -> Application:
     """Two-stage calls: invite a submitted expression of interest to send a full proposal."""
     call = application.call
-    _require_staff(invited_by, call)
+    require_lab_staff(invited_by, call.lab)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not call.two_stage or application.stage != Stage.EXPRESSION_OF_INTEREST:
         raise refuse(_("Only an expression of interest in a two-stage call can be invited."), "invalid")

@@ -26,7 +26,7 @@ from govlab.challenges.models import Challenge
 from govlab.challenges.services import challenge_transition
 from govlab.core.i18n import clean_translations, pick
 from govlab.core.refusals import coded, refuse
-from govlab.labs.rules import is_lab_staff
+from govlab.labs.rules import require_lab_staff
 from govlab.notifications.services import notify
 from govlab.organisations.models import OrganisationMembership
 from govlab.organisations.selectors import organisation_people
@@ -48,11 +48,6 @@ from .models import (
 )
 
 weighted_total = aggregation.weighted_total
-
-
-def _require_staff(user, call) -> None:
-    if not (is_lab_staff(user, call.lab) or getattr(user, "is_superuser", False)):
-        raise refuse(_("Only the lab's team can do this."), "not_allowed")
 
 
 # --- Settings and phases ---------------------------------------------------------------------------
@@ -77,7 +72,7 @@ def settings_save(
     review_deadline=UNCHANGED,
 ) -> EvaluationSettings:
     """Change what is given; ``review_deadline=None`` clears the deadline, leaving it out keeps it."""
-    _require_staff(by, call)
+    require_lab_staff(by, call.lab)
     row = EvaluationSettings.objects.select_for_update().get(pk=settings_for(call).pk)
     before = {
         "reviews_per_application": row.reviews_per_application,
@@ -128,7 +123,7 @@ def phase_save(
     identities_visible: bool = False,
     position: int | None = None,
 ) -> ReviewPhase:
-    _require_staff(by, call)
+    require_lab_staff(by, call.lab)
     errors = {}
     try:
         name = clean_translations(name, max_length=200)
@@ -170,7 +165,7 @@ def phase_save(
 @transaction.atomic
 def phase_activate(*, phase: ReviewPhase, by) -> ReviewPhase:
     call = phase.call
-    _require_staff(by, call)
+    require_lab_staff(by, call.lab)
     Call.objects.select_for_update().filter(pk=call.pk).first()
     was = ReviewPhase.objects.filter(call=call, is_active=True).first()
     ReviewPhase.objects.filter(call=call, is_active=True).update(is_active=False)
@@ -191,7 +186,7 @@ def phase_activate(*, phase: ReviewPhase, by) -> ReviewPhase:
 
 @transaction.atomic
 def evaluator_add(*, call: Call, user, role: str, expertise=(), added_by) -> Evaluator:
-    _require_staff(added_by, call)
+    require_lab_staff(added_by, call.lab)
     if role not in EvaluatorRole.values:
         raise ValidationError({"role": _("Choose the evaluator's role.")})
     if not getattr(user, "is_active", False):
@@ -234,7 +229,7 @@ def evaluator_add(*, call: Call, user, role: str, expertise=(), added_by) -> Eva
 @transaction.atomic
 def evaluator_remove(*, evaluator: Evaluator, removed_by) -> Evaluator:
     call = evaluator.call
-    _require_staff(removed_by, call)
+    require_lab_staff(removed_by, call.lab)
     locked = Evaluator.objects.select_for_update().get(pk=evaluator.pk)
     if locked.removed_at is not None:
         return locked
@@ -315,7 +310,7 @@ def _conflicted(evaluator_ids, application_ids) -> set[tuple[int, int]]:
 @transaction.atomic
 def assign(*, application: Application, evaluator: Evaluator, by, automatic: bool = False) -> Assignment:
     call = application.call
-    _require_staff(by, call)
+    require_lab_staff(by, call.lab)
     errors = []
     if evaluator.call_id != call.pk:
         errors.append(_("This evaluator is on another call's panel."))
@@ -356,7 +351,7 @@ def assign(*, application: Application, evaluator: Evaluator, by, automatic: boo
 @transaction.atomic
 def unassign(*, assignment: Assignment, by) -> None:
     application = assignment.application
-    _require_staff(by, application.call)
+    require_lab_staff(by, application.call.lab)
     if Review.objects.filter(assignment=assignment, status=ReviewStatus.SUBMITTED).exists():
         raise refuse(_("This evaluator has submitted a review: it stays on record."), "invalid")
     Assignment.objects.filter(pk=assignment.pk).update(withdrawn_at=timezone.now())
@@ -388,7 +383,7 @@ def assign_automatically(*, call: Call, by, applications=None) -> int:
     """Fill each application's gap to N evaluators: never a conflicted or removed one, the least loaded
     first, and (when the settings ask) those whose expertise matches the challenge first. One application
     or all: the same service."""
-    _require_staff(by, call)
+    require_lab_staff(by, call.lab)
     Call.objects.select_for_update().filter(pk=call.pk).first()  # one automatic run per call at a time
     settings_row = settings_for(call)
     needed = settings_row.reviews_per_application
@@ -688,7 +683,7 @@ def consensus_set(
     *, application: Application, criterion: CallCriterion, score, rationale: str, by
 ) -> ConsensusScore:
     call = application.call
-    _require_staff(by, call)
+    require_lab_staff(by, call.lab)
     errors = {}
     if criterion.call_id != call.pk:
         errors["criterion"] = [_("There is no such criterion in this call.")]
@@ -735,7 +730,7 @@ def consensus_set(
 @transaction.atomic
 def consensus_clear(*, application: Application, criterion: CallCriterion, by) -> None:
     """Remove the lab's score for one criterion: the evaluators' mean counts again (audited)."""
-    _require_staff(by, application.call)
+    require_lab_staff(by, application.call.lab)
     row = (
         ConsensusScore.objects.select_for_update()
         .filter(application=application, criterion=criterion)
@@ -760,7 +755,7 @@ def consensus_clear(*, application: Application, criterion: CallCriterion, by) -
 @transaction.atomic
 def preselect(*, call: Call, challenge: Challenge, decisions: dict, by) -> list[PreselectionDecision]:
     """Decide on every submitted application of one challenge: at most the call's maximum selected."""
-    _require_staff(by, call)
+    require_lab_staff(by, call.lab)
     # The challenge's row is the lock: two decisions at once cannot both pass the limit.
     locked_challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not call.challenges.filter(pk=challenge.pk).exists():
@@ -890,8 +885,7 @@ def _check_template(text: str) -> list[str]:
 
 @transaction.atomic
 def feedback_template_save(*, lab, language: str, subject: str, body: str, by) -> FeedbackTemplate:
-    if not (is_lab_staff(by, lab) or getattr(by, "is_superuser", False)):
-        raise refuse(_("Only the lab's team can do this."), "not_allowed")
+    require_lab_staff(by, lab)
     errors = {}
     if language not in (lab.languages or []):
         errors["language"] = [_("Choose one of the lab's languages.")]
@@ -944,7 +938,7 @@ DEFAULT_BODY = gettext_lazy(
 def feedback_prepare(*, call: Call, by, challenge=None, released_review_ids=()) -> list[FeedbackLetter]:
     """Write (or rewrite, until sent) the letter of every decided application: in a language of the
     applicant organisation's people when the lab has a template in it, else in the lab's main language."""
-    _require_staff(by, call)
+    require_lab_staff(by, call.lab)
     released = {int(pk) for pk in released_review_ids}
     decisions = PreselectionDecision.objects.filter(application__call=call).select_related(
         "application", "application__organisation", "application__challenge"
@@ -1063,7 +1057,7 @@ def feedback_send(*, letters, by) -> int:
             .get(pk=letter.pk)
         )
         call = locked.application.call
-        _require_staff(by, call)
+        require_lab_staff(by, call.lab)
         if locked.sent_at is not None:
             continue
         locked.sent_at = timezone.now()

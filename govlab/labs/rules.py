@@ -1,6 +1,9 @@
 """Who may do what in a lab. Named predicates, used alike by views, templates and the API."""
 
 import rules
+from django.utils.translation import gettext as _
+
+from govlab.core.refusals import refuse
 
 from .enums import LabRole
 from .selectors import user_lab_roles
@@ -45,6 +48,13 @@ def is_lab_public(user, lab) -> bool:
 
 
 is_superuser = rules.is_superuser
+
+
+def require_lab_staff(user, lab) -> None:
+    """Refuse (code ``not_allowed``) unless the person runs this lab (or is a superuser)."""
+    if not (is_lab_staff(user, lab) or getattr(user, "is_superuser", False)):
+        raise refuse(_("Only the lab's team can do this."), "not_allowed")
+
 
 rules.add_perm("labs.view_lab", is_lab_public | is_lab_member | is_superuser)
 rules.add_perm("labs.add_lab", is_superuser)
