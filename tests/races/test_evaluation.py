@@ -46,7 +46,7 @@ def test_two_preselections_at_once_never_pass_the_limit(
     call = applications[0].call
     colleague = LabMembershipFactory(lab=lab, role="staff").user
     # Both have checked "not decided yet" before either writes: without the lock, six could be selected.
-    pause_after(services, "_require_staff", Rendezvous(), monkeypatch)
+    pause_after(services, "require_lab_staff", Rendezvous(), monkeypatch)
 
     outcomes = race(
         lambda: services.preselect(
