@@ -24,7 +24,7 @@ def test_browser_sign_up_sign_in_and_profile(page):
     page.fill("#id_password1", "a-long-enough-passphrase")
     page.fill("#id_password2", "another-passphrase")
     page.click("button[type=submit]:text('Create my account')")
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for(state="visible")
     assert_accessible(page)
 
     page.fill("#id_password1", "a-long-enough-passphrase")
@@ -44,7 +44,7 @@ def test_browser_sign_up_sign_in_and_profile(page):
 
     page.select_option("#id_time_zone", "Europe/Stockholm")
     page.click("main button[type=submit]:text('Save')")
-    assert page.locator(".message-success").is_visible()
+    page.locator(".message-success").wait_for(state="visible")
 
     for url in (
         "/accounts/email/",
@@ -83,5 +83,7 @@ def test_browser_lockout_and_totp_setup(page, verified_email):
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
     assert page.locator("h1").inner_text() == "Set up an authenticator app"
-    assert page.locator("img[src^='data:image/svg+xml']").is_visible()
+    page.locator("img[src^='data:image/svg+xml']").wait_for(
+        state="visible"
+    )
     assert_accessible(page)

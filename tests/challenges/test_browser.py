@@ -50,7 +50,7 @@ def test_browser_entity_member_starts_and_submits_a_challenge(page, lab, entity,
     page.fill("#id_region", "Bogotá")
     page.click("main button[type=submit]:text('Save and submit to the lab')")
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
+    summary.wait_for(state="visible")
     assert "Problem statement: Describe the problem (“Our challenge is that…”)." in summary.inner_text()
     assert page.input_value("#id_region") == "Bogotá"
     assert_accessible(page)

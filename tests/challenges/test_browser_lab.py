@@ -70,7 +70,7 @@ def test_browser_lab_screens_and_characterises_a_challenge(
     _decide(page, "in_screening")
     assert "The challenge is now: in screening." in page.locator(".messages").inner_text()
     _decide(page, "more_info_requested")
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for(state="visible")
     assert_accessible(page)
     _decide(page, "more_info_requested", "How many forms a day are filled in by bots?")
     assert "more information requested" in page.locator(".messages").inner_text()
@@ -158,7 +158,7 @@ def test_browser_lab_screens_and_characterises_a_challenge(
         page.fill("#id_team-name", f"{role.title()} lead")
         page.click("button[type=submit]:text('Add to the team')")
         assert "The team member is added." in page.locator(".messages").inner_text()
-    assert page.locator("#readiness .checklist-met").is_visible()
+    page.locator("#readiness .checklist-met").wait_for(state="visible")
     assert_accessible(page)
 
     page.click("button[type=submit]:text('Mark ready for a call')")

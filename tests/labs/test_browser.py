@@ -50,7 +50,7 @@ def test_browser_manager_sets_up_the_lab(page):
     page.fill("#id_name_1", "MiLAB Innovation Lab")
     page.fill("#id_primary_colour", "#ffff00")
     page.click("main button[type=submit]:text('Save the settings')")
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for(state="visible")
     assert "contrast" in page.locator("#id_primary_colour_errors").inner_text()
     assert page.input_value("#id_name_0") == "Laboratorio de Innovación MiLAB"
     assert_accessible(page)
@@ -75,7 +75,9 @@ def test_browser_manager_sets_up_the_lab(page):
     page.check("input[name='add-role'][value='staff']")
     page.click("main button[type=submit]:text('Add to the team')")
     assert page.locator(".message-success").inner_text() == "Sam Staff now has the role Staff in the lab."
-    assert page.locator("table").get_by_text("staff@milab.example").is_visible()
+    page.locator("table").get_by_text("staff@milab.example").wait_for(
+        state="visible"
+    )
     assert_accessible(page)
     assert LabMembership.objects.filter(lab=lab, user=colleague, role="staff").exists()
 
@@ -99,6 +101,6 @@ def test_browser_manager_sets_up_the_lab(page):
     # On a phone-sized screen the header stacks and nothing scrolls sideways.
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto("/")
-    assert page.locator("nav.main-nav").is_visible()
+    page.locator("nav.main-nav").wait_for(state="visible")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
