@@ -83,7 +83,5 @@ def test_browser_lockout_and_totp_setup(page, verified_email):
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
     assert page.locator("h1").inner_text() == "Set up an authenticator app"
-    page.locator("img[src^='data:image/svg+xml']").wait_for(
-        state="visible"
-    )
+    page.locator("img[src^='data:image/svg+xml']").wait_for(state="visible")
     assert_accessible(page)

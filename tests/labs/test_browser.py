@@ -75,9 +75,7 @@ def test_browser_manager_sets_up_the_lab(page):
     page.check("input[name='add-role'][value='staff']")
     page.click("main button[type=submit]:text('Add to the team')")
     assert page.locator(".message-success").inner_text() == "Sam Staff now has the role Staff in the lab."
-    page.locator("table").get_by_text("staff@milab.example").wait_for(
-        state="visible"
-    )
+    page.locator("table").get_by_text("staff@milab.example").wait_for(state="visible")
     assert_accessible(page)
     assert LabMembership.objects.filter(lab=lab, user=colleague, role="staff").exists()
 
