@@ -116,11 +116,26 @@ def page(live_server, monkeypatch):
         context.close()
 
 
+_AXE_ATTEMPTS = 4
+_NAVIGATING = ("documentElement", "Execution context was destroyed", "navigation", "Target closed")
+
+
 def assert_accessible(page):
     """No axe violations of any impact on the page, and no Content-Security-Policy errors so far."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error
 
-    results = Axe().run(page)
+    # A click that submits a form may still be navigating: wait for the page that follows to load, and
+    # run axe again if the document went away under it (slow CI machines).
+    for attempt in range(_AXE_ATTEMPTS):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page)
+            break
+        except Error as error:
+            if attempt == _AXE_ATTEMPTS - 1 or not any(sign in str(error) for sign in _NAVIGATING):
+                raise
+            page.wait_for_timeout(250)
     violations = [
         (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]])
         for violation in results.response["violations"]

@@ -80,6 +80,7 @@ def test_solver_applies_in_french_and_the_lab_sees_it(
     assert_accessible(page)
     _field(page, fr("Your question")).fill("Un consortium peut-il candidater ?")
     page.get_by_role("button", name=fr("Send the question to the lab")).click()
+    check(page.locator(".message-success")).to_be_visible()
     assert_accessible(page)
     assert Enquiry.objects.get().question == "Un consortium peut-il candidater ?"
 
@@ -103,8 +104,8 @@ def test_solver_applies_in_french_and_the_lab_sees_it(
 
     # --- Submitting too early names what is missing, at the field. -----------------------------------
     page.get_by_role("button", name=fr("Save and submit"), exact=True).click()
-    assert_accessible(page)
     check(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(page)
     check(_field(page, "Name of your solution")).to_have_value("Humain d'abord")
     assert ApplicationRevision.objects.count() == 0
 

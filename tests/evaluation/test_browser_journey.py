@@ -93,8 +93,8 @@ def test_a_blind_review_in_swedish_and_the_lab_ranks(
     criteria = list(call.criteria.all())
     page.locator(f"input[name=score_{criteria[0].pk}][value='3']").check()
     page.get_by_role("button", name=sv("Submit the review")).click()
-    assert_accessible(page)
     check(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(page)
     check(page.locator(f"input[name=score_{criteria[0].pk}][value='3']")).to_be_checked()
     assert not Review.objects.filter(status=ReviewStatus.SUBMITTED).exists()  # kept on the page, not stored
 
@@ -105,6 +105,7 @@ def test_a_blind_review_in_swedish_and_the_lab_ranks(
     page.locator("input[name=recommendation][value=yes]").check()
     page.locator("input[name=confidence][value='4']").check()
     page.get_by_role("button", name=sv("Submit the review")).click()
+    check(page.locator(".message-success")).to_be_visible()
     assert_accessible(page)
     review = Review.objects.get()
     assert review.status == ReviewStatus.SUBMITTED

@@ -26,6 +26,8 @@ def sign_in(page, user):
 
 @pytest.mark.django_db(transaction=True)
 def test_browser_register_browse_and_manage_an_organisation(page):
+    from playwright.sync_api import expect
+
     lab = LabFactory(slug="milab-test", name={"en": "MiLAB test"})
     TermFactory(vocabulary="sector", code="browser-health", name={"en": "Health (browser)"})
     founder = UserFactory(email="founder@example.org", full_name="Founder")
@@ -37,7 +39,7 @@ def test_browser_register_browse_and_manage_an_organisation(page):
     page.fill("#id_name", "")
     page.fill("#id_founded_year", "3000")
     page.click("main button[type=submit]:text('Register the organisation')")
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
 
     page.fill("#id_name", "Acme سلام 🚀")
@@ -48,13 +50,13 @@ def test_browser_register_browse_and_manage_an_organisation(page):
     page.get_by_label("Health (browser)").check()
     page.get_by_label("MiLAB test").check()
     page.click("main button[type=submit]:text('Register the organisation')")
-    assert page.locator("h1").inner_text() == "Acme سلام 🚀"
+    expect(page.locator("h1")).to_have_text("Acme سلام 🚀")
     assert_accessible(page)
     organisation = Organisation.objects.get()
     assert list(organisation.labs.all()) == [lab]
 
     page.goto("/organisations/?sector=browser-health")
-    assert page.locator(".result-count").inner_text().startswith("1 organisation found.")
+    expect(page.locator(".result-count")).to_contain_text("1 organisation found.")
     assert_accessible(page)
 
     page.goto(f"/organisations/{organisation.slug}/members/")
@@ -62,7 +64,7 @@ def test_browser_register_browse_and_manage_an_organisation(page):
     page.fill("#id_email", "colleague@example.org")
     page.fill("#id_job_title", "Lawyer")
     page.click("main button[type=submit]:text('Add the member')")
-    assert page.locator(".message-success").is_visible()
+    expect(page.locator(".message-success")).to_be_visible()
     assert_accessible(page)
     assert OrganisationMembership.objects.filter(
         user__email="colleague@example.org", job_title="Lawyer"
