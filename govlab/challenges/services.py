@@ -841,8 +841,9 @@ def challenge_transition(
 ) -> Challenge:
     """Move a challenge to ``target``: the guard, the write, the timeline, the audit entry, the notices.
 
-    ``via_call`` is set only by the calls service: it may take the transitions whose actor is CALL, for
-    lab staff (publishing or cancelling a call moves its challenges).
+    ``via_call`` is set only by the phase services (calls, evaluation, strengthening, pilots, Demo Day): they
+    may take the transitions whose actor is CALL, for lab staff (publishing a call, preselecting, starting a
+    programme or a pilot, selecting a solution moves the challenges).
     """
     locked = (
         Challenge.objects.select_for_update(of=("self",))

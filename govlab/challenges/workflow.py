@@ -15,7 +15,9 @@ from .enums import ChallengeStatus as S
 ENTITY = "entity"  # a member of the owning public entity
 LAB = "lab"  # the lab's manager or staff
 MANAGER = "manager"  # the lab's manager only
-CALL = "call"  # the calls service, on a call's publication or cancellation (never offered as a button)
+# A phase service, never offered as a button: the calls service (a call published, cancelled, preselected),
+# the strengthening programme (started), a pilot (started) and the Demo Day (a solution selected).
+CALL = "call"
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,23 @@ TRANSITIONS: tuple[Transition, ...] = (
         _("Return to ready: the call was cancelled"),
         needs_reason=True,
     ),
+    _t("start_strengthening", S.PRESELECTED, S.STRENGTHENING, {CALL}, _("Start the strengthening programme")),
+    _t("start_piloting", S.PRESELECTED, S.PILOTING, {CALL}, _("Start piloting")),
+    _t("start_piloting", S.STRENGTHENING, S.PILOTING, {CALL}, _("Start piloting")),
+    *(
+        _t("select_solution", source, S.SOLUTION_SELECTED, {CALL}, _("Select the solution"))
+        for source in (S.PRESELECTED, S.STRENGTHENING, S.PILOTING)
+    ),
     *(
         _t("abandon", source, S.ABANDONED, {LAB}, _("Abandon"), needs_reason=True)
-        for source in (S.ACCEPTED, S.CHARACTERISING, S.READY_FOR_CALL)
+        for source in (
+            S.ACCEPTED,
+            S.CHARACTERISING,
+            S.READY_FOR_CALL,
+            S.PRESELECTED,
+            S.STRENGTHENING,
+            S.PILOTING,
+        )
     ),
 )
 
