@@ -28,9 +28,15 @@ if TYPE_CHECKING:
     from govlab.accounts.models import User
 
 LAB_TEAM_ROLES = {"manager", "staff"}
-CHALLENGES_DEMO_MODULE = "govlab.challenges.demo"
-CALLS_DEMO_MODULE = "govlab.calls.demo"
-EVALUATION_DEMO_MODULE = "govlab.evaluation.demo"
+# The phases' demo loaders, in the order of the pipeline (each needs what the one before made).
+DEMO_CHAIN = (
+    ("challenges_demo", "govlab.challenges.demo"),
+    ("calls_demo", "govlab.calls.demo"),
+    ("evaluation_demo", "govlab.evaluation.demo"),
+    ("strengthening_demo", "govlab.strengthening.demo"),
+    ("pilots_demo", "govlab.pilots.demo"),
+    ("demoday_demo", "govlab.demoday.demo"),
+)
 
 
 def needs_totp(person: dict) -> bool:
@@ -105,37 +111,13 @@ def _ensure_organisation(spec: dict, *, kind: str, admin, labs: dict[str, Lab], 
     return organisation
 
 
-def load_challenges_demo() -> bool:
-    """Run the challenges' demo loader when that module exists; True if it ran."""
+def run_demo_module(name: str) -> bool:
+    """Run one app's demo loader when that module exists; True if it ran."""
     try:
-        module = importlib.import_module(CHALLENGES_DEMO_MODULE)
+        module = importlib.import_module(name)
     except ModuleNotFoundError as error:
-        if error.name != CHALLENGES_DEMO_MODULE:
+        if error.name != name:
             raise  # the module exists but something it imports does not: a real bug
-        return False
-    module.load()
-    return True
-
-
-def load_calls_demo() -> bool:
-    """Run the calls' demo loader (it needs the demo challenges) when that module exists; True if it ran."""
-    try:
-        module = importlib.import_module(CALLS_DEMO_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != CALLS_DEMO_MODULE:
-            raise
-        return False
-    module.load()
-    return True
-
-
-def load_evaluation_demo() -> bool:
-    """Run the evaluation's demo loader (it needs the demo calls) when that module exists; True if it ran."""
-    try:
-        module = importlib.import_module(EVALUATION_DEMO_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != EVALUATION_DEMO_MODULE:
-            raise
         return False
     module.load()
     return True
@@ -175,10 +157,10 @@ def load(*, with_challenges: bool = True) -> Counter:
                     job_title=job_title,
                     added_by=admin,
                 )
-    if with_challenges and load_challenges_demo():
-        created["challenges_demo"] += 1
-        if load_calls_demo():
-            created["calls_demo"] += 1
-            if load_evaluation_demo():
-                created["evaluation_demo"] += 1
+    if with_challenges:
+        # Each phase's story continues the one before: the chain stops at the first app without a demo.
+        for key, name in DEMO_CHAIN:
+            if not run_demo_module(name):
+                break
+            created[key] += 1
     return created

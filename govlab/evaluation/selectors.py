@@ -127,3 +127,12 @@ def applicants_to_declare_against(application) -> list[str]:
     if len(names) < 3:  # too few to hide among: list the whole call's applicants
         names = names_of(submitted)
     return sorted(names, key=str.casefold)
+
+
+def preselected_applications(call) -> QuerySet[Application]:
+    """The call's cohort: the applications preselected for its challenges (what phase 4 works with)."""
+    return (
+        Application.objects.filter(call=call, decision__selected=True)
+        .select_related("organisation", "challenge", "call__lab")
+        .order_by("challenge_id", "decision__rank", "pk")
+    )
