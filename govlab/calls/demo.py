@@ -13,11 +13,12 @@ real, it:
    the applications: drafts, and submissions through ``application_submit`` (a revision with a receipt
    that ``receipts.verify`` accepts).
 
-Time: the MiLAB call is open, its deadline a few days after the moment of loading. The closed calls are
-made as they would have been while open: they are published with a provisional deadline, the
-submissions are stamped with the instant they "arrived" (``received_at``, before the real deadline, as
-the middleware stamps a request), then the call's deadline is moved to its real date in the past with
-a direct update (the service refuses to move a published deadline earlier). Timestamps that
+Time: the MiLAB 2026 call is open, its deadline a few days after the moment of loading; MiLAB's 2025
+cohort call has calendar dates in 2025. The closed calls are made as they would have been while open:
+they are published with a provisional deadline (without the later dates that would already be past),
+the submissions are stamped with the instant they "arrived" (``received_at``, before the real deadline,
+as the middleware stamps a request), then the call's deadline and later dates are moved to their real
+dates with a direct update (the service refuses to move a published deadline earlier). Timestamps that
 only say when something happened (publication, questions, when an application was started and
 submitted) are then set to the story's dates with plain updates: they are not part of any receipt's
 hash.
@@ -298,22 +299,49 @@ def _at_local_hour(moment: dt.datetime, zone: ZoneInfo, hour: int) -> dt.datetim
     return dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
 
 
+def _moment(value, base: dt.datetime, zone: ZoneInfo, hour: int) -> dt.datetime:
+    """A calendar date at ``hour``:00 local time, or ``base`` plus a number of days."""
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(hour), tzinfo=zone)
+    return base + dt.timedelta(days=value)
+
+
+def _day(value, base: dt.date) -> dt.date:
+    """A calendar date, or ``base`` plus a number of days."""
+    return value if isinstance(value, dt.date) else base + dt.timedelta(days=value)
+
+
 def timeline(spec: dict, zone: ZoneInfo, now: dt.datetime) -> dict:
-    """The call's dates for a demo loaded at ``now`` (see calls.py for the offsets)."""
-    days = dt.timedelta(days=1)
-    deadline = _at_local_hour(now + spec["deadline"] * days, zone, spec["deadline_hour"])
+    """The call's dates for a demo loaded at ``now`` (see calls.py: offsets or calendar dates)."""
+    hour = spec["deadline_hour"]
+    deadline = _at_local_hour(_moment(spec["deadline"], now, zone, hour), zone, hour)
     last_day = deadline.date()
     start, end = spec["strengthening"]
     return {
-        "publishes_at": (now + spec["publishes"] * days).replace(minute=0, second=0, microsecond=0),
-        "enquiries_close_at": deadline + spec["enquiries_close"] * days,
+        "publishes_at": _moment(spec["publishes"], now, zone, 9).replace(minute=0, second=0, microsecond=0),
+        "enquiries_close_at": _moment(spec["enquiries_close"], deadline, zone, hour),
         "deadline": deadline,
-        "evaluation_ends_at": deadline + spec["evaluation_ends"] * days,
-        "preselection_on": last_day + spec["preselection"] * days,
-        "strengthening_starts_on": last_day + start * days,
-        "strengthening_ends_on": last_day + end * days,
-        "demo_day_on": last_day + spec["demo_day"] * days,
+        "evaluation_ends_at": _moment(spec["evaluation_ends"], deadline, zone, hour),
+        "preselection_on": _day(spec["preselection"], last_day),
+        "strengthening_starts_on": _day(start, last_day),
+        "strengthening_ends_on": _day(end, last_day),
+        "demo_day_on": _day(spec["demo_day"], last_day),
     }
+
+
+AFTER_DEADLINE = (
+    "evaluation_ends_at",
+    "preselection_on",
+    "strengthening_starts_on",
+    "strengthening_ends_on",
+    "demo_day_on",
+)
+
+
+def _before(value, deadline: dt.datetime, zone: ZoneInfo) -> bool:
+    if isinstance(value, dt.datetime):
+        return value <= deadline
+    return value <= timezone.localtime(deadline, zone).date()
 
 
 def _money(value) -> Decimal | None:
@@ -323,9 +351,15 @@ def _money(value) -> Decimal | None:
 def _create_call(spec: dict, lab: Lab, challenges: list[Challenge], staff, dates: dict, *, is_open: bool):
     fields = dict(dates)
     if not is_open:
-        # Published while it was open: a provisional deadline now, the real one (past) set afterwards.
+        # Published while it was open: a provisional deadline now, the real one (past) set afterwards,
+        # with the dates after it that would already be past (a call of an earlier year).
         fields["deadline"] = timezone.now() + dt.timedelta(days=2)
         fields["enquiries_close_at"] = None
+        for name in AFTER_DEADLINE:
+            if fields[name] is not None and _before(
+                fields[name], fields["deadline"], ZoneInfo(lab.time_zone)
+            ):
+                fields[name] = None
     call = services.call_create(
         lab=lab,
         created_by=staff,
@@ -535,7 +569,9 @@ def load_call(spec: dict, *, organisations: dict, people: dict, system, created:
         # The story's real (past) deadline. A lab cannot move a published deadline earlier (the service
         # refuses: applicants rely on it), so the demo writes its history directly.
         Call.objects.filter(pk=call.pk).update(
-            deadline=dates["deadline"], enquiries_close_at=dates["enquiries_close_at"]
+            deadline=dates["deadline"],
+            enquiries_close_at=dates["enquiries_close_at"],
+            **{name: dates[name] for name in AFTER_DEADLINE},
         )
         call.refresh_from_db()
     _backdate(call, dates, enquiries, made, is_open)

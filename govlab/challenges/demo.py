@@ -327,6 +327,8 @@ def load() -> dict[str, int]:
         if lab is None:
             continue
         lab_actor, campaign, regimes = setup[lab.slug]
+        if spec.get("campaign", True) is False:
+            campaign = None  # it came before the lab's current intake campaign
         with transaction.atomic():
             owner = _entity(spec["owner"], labs, system)
             if _exists(lab, owner, spec["title"]):

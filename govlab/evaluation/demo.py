@@ -1,8 +1,8 @@
 """Demo data for evaluation: complete evaluations of the demo's closed calls (``load``).
 
 Works on top of the calls demo (govlab/calls/demo.py): for each closed call of ``demo_data.EVALUATIONS``
-(GovTech Lab Luxembourg's "Bye bye Robots!" and Innovationsupphandling Syd's call), through the
-evaluation services so the audit log is real, as the lab and its evaluators would:
+(MiLAB's 2025 cohort, GovTech Lab Luxembourg's "Bye bye Robots!" and Innovationsupphandling Syd's call),
+through the evaluation services so the audit log is real, as the lab and its evaluators would:
 
 1. the settings and two review phases — a blind one where evaluators write their reviews, then one
    where identities are visible and reviews are closed (the panel discussion);
@@ -17,8 +17,9 @@ evaluation services so the audit log is real, as the lab and its evaluators woul
    the preselection per challenge (at most the call's maximum, a reason for every application),
    a feedback letter template per lab language, and the letters, prepared and sent.
 
-MiLAB's call stays open in the demo (its deadline is a few days after loading, so people can try
-applying), so it is not evaluated; MiLAB has no other challenge ready for a second call.
+MiLAB's 2026 call stays open in the demo (its deadline is a few days after loading, so people can try
+applying), so it is not evaluated; its 2025 cohort call (closed in April 2025) is, and its preselected
+applications are the cohort the strengthening, pilots and Demo Day demos continue.
 
 Idempotent: a call whose evaluation has started (it has review phases or evaluators) is left alone, so a
 second run writes nothing, and each call is evaluated in one transaction (all or nothing).

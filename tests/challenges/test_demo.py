@@ -65,11 +65,11 @@ def _counts():
 
 @pytest.mark.django_db(transaction=True)
 def test_load_twice_changes_nothing_the_second_time(demo_labs, mailoutbox):
-    assert load() == {"created": 23, "skipped": 0}
+    assert load() == {"created": 26, "skipped": 0}
     counts = _counts()
     assert counts["Notification"] > 0
     mailoutbox.clear()
-    assert load() == {"created": 0, "skipped": 23}
+    assert load() == {"created": 0, "skipped": 26}
     assert _counts() == counts
     assert mailoutbox == []
 
@@ -91,12 +91,42 @@ def test_load_puts_the_seed_cases_in_their_states(demo_labs):
         ChallengeStatus.WITHDRAWN,
         ChallengeStatus.ABANDONED,
     }
-    milab = Challenge.objects.filter(lab=demo_labs["milab"]).order_by("priority_rank")
+    milab = Challenge.objects.filter(lab=demo_labs["milab"], campaign__isnull=False).order_by("priority_rank")
     assert [(c.owner.slug, c.status, c.priority_rank) for c in milab] == [
         ("invima", "ready_for_call", 1),
         ("sic", "characterising", 2),
         ("fondo-nacional-del-ahorro", "accepted", 3),
     ]
+    # The 2025 cohort's three challenges: ready for the calls demo's 2025 call, outside the current
+    # intake campaign, fully characterised.
+    cohort_2025 = Challenge.objects.filter(lab=demo_labs["milab"], campaign__isnull=True).order_by("pk")
+    assert [(c.owner.slug, c.status, c.priority_rank, c.title["en"]) for c in cohort_2025] == [
+        (
+            "invima",
+            "ready_for_call",
+            None,
+            "Detecting the illegal online sale of medicines and medical devices",
+        ),
+        ("sic", "ready_for_call", None, "Automatic classification of consumer complaints"),
+        (
+            "fondo-nacional-del-ahorro",
+            "ready_for_call",
+            None,
+            "Housing credit for self-employed and informal workers",
+        ),
+    ]
+    for challenge in cohort_2025:
+        assert set(challenge.title) == set(challenge.problem_statement) == {"es", "en"}
+        assert challenge.budget_currency == "COP"
+        assert challenge.legal_regime_id is not None
+        assert challenge.pilot_infrastructure_available
+        assert set(challenge.team.values_list("role", flat=True)) == {
+            "legal",
+            "innovation",
+            "technology",
+            "strategy",
+        }
+        assert not challenge.assessments.exists()
     cannabis = milab[0]
     assert [co.slug for co in cannabis.co_owners.all()] == ["minjusticia"]
     assert list(cannabis.transitions.values_list("to_status", flat=True)) == [
@@ -120,7 +150,7 @@ def test_load_puts_the_seed_cases_in_their_states(demo_labs):
     assert Challenge.objects.filter(lab=demo_labs["labx"], thematic_areas__code="life-events").count() == 2
     entity = User.objects.get(email="entity@milab.example")
     assert OrganisationMembership.objects.get(user=entity).organisation.slug == "invima"
-    assert AuditEntry.objects.filter(action="challenge.mark_ready").count() == 6
+    assert AuditEntry.objects.filter(action="challenge.mark_ready").count() == 9
 
 
 @pytest.mark.django_db
@@ -131,7 +161,9 @@ def test_load_uses_the_entities_and_people_already_there(demo_labs):
     ).user
     load()
     assert Organisation.objects.filter(slug="invima").count() == 1
-    assert Challenge.objects.get(owner=invima).created_by == person
+    # INVIMA's two challenges: the cannabis one (2026) and the 2025 cohort's.
+    assert set(Challenge.objects.filter(owner=invima).values_list("created_by", flat=True)) == {person.pk}
+    assert Challenge.objects.filter(owner=invima).count() == 2
 
 
 @pytest.mark.django_db

@@ -20,21 +20,22 @@ from govlab.organisations.models import Organisation
 pytestmark = pytest.mark.django_db
 
 CALL_SLUGS = {
-    "milab": "primera-cohorte-govtech-2026",
-    "govtech-lab-luxembourg": "bye-bye-robots",
-    "innovationsupphandling-syd": "innovationsupphandling-2026",
+    "milab": ("milab", "primera-cohorte-govtech-2026"),
+    "govtech-lab-luxembourg": ("govtech-lab-luxembourg", "bye-bye-robots"),
+    "innovationsupphandling-syd": ("innovationsupphandling-syd", "innovationsupphandling-2026"),
+    "milab-2025": ("milab", "cohorte-govtech-2025"),
 }
 
 
 @pytest.fixture
 def demo():
     load()
-    return {lab: Call.objects.get(lab__slug=lab, slug=slug) for lab, slug in CALL_SLUGS.items()}
+    return {key: Call.objects.get(lab__slug=lab, slug=slug) for key, (lab, slug) in CALL_SLUGS.items()}
 
 
 def test_the_seeds_calls_are_published_with_their_challenges_in_call(demo):
     now = timezone.now()
-    assert Call.objects.count() == 3
+    assert Call.objects.count() == 4
     for call in demo.values():
         assert call.status == CallStatus.PUBLISHED
         assert call.publishes_at < now

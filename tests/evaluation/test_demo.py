@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from govlab.audit.models import AuditEntry
 from govlab.calls.enums import ApplicationStatus
@@ -25,6 +26,7 @@ from govlab.evaluation.models import (
     Review,
     ReviewPhase,
 )
+from govlab.evaluation.selectors import preselected_applications
 from govlab.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,7 @@ def demo():
         "lux": Call.objects.get(lab__slug="govtech-lab-luxembourg", slug="bye-bye-robots"),
         "swe": Call.objects.get(lab__slug="innovationsupphandling-syd", slug="innovationsupphandling-2026"),
         "milab": Call.objects.get(lab__slug="milab", slug="primera-cohorte-govtech-2026"),
+        "milab2025": Call.objects.get(lab__slug="milab", slug="cohorte-govtech-2025"),
     }
 
 
@@ -46,14 +49,14 @@ def _by_org(rows, call):
 
 
 def test_closed_calls_have_a_panel_two_phases_and_complete_reviews(demo):
-    lux, swe, milab = demo["lux"], demo["swe"], demo["milab"]
+    lux, swe, milab, milab2025 = demo["lux"], demo["swe"], demo["milab"], demo["milab2025"]
     # The open MiLAB call is not evaluated (people can still apply).
     assert not Evaluator.objects.filter(call=milab).exists()
     assert not ReviewPhase.objects.filter(call=milab).exists()
 
     panels = {
         call.slug: sorted(Evaluator.objects.filter(call=call).values_list("user__email", "role"))
-        for call in (lux, swe)
+        for call in (lux, swe, milab2025)
     }
     assert panels == {
         "bye-bye-robots": [
@@ -67,8 +70,13 @@ def test_closed_calls_have_a_panel_two_phases_and_complete_reviews(demo):
             ("evaluator@innovationsupphandling-syd.example", "external_expert"),
             ("manager@innovationsupphandling-syd.example", "lab_staff"),
         ],
+        "cohorte-govtech-2025": [
+            ("evaluadora.fintech@milab.example", "external_expert"),
+            ("evaluator@milab.example", "external_expert"),
+            ("staff@milab.example", "lab_staff"),
+        ],
     }
-    for call in (lux, swe):
+    for call in (lux, swe, milab2025):
         phases = list(ReviewPhase.objects.filter(call=call).order_by("position"))
         assert [(p.can_review, p.identities_visible, p.is_active) for p in phases] == [
             (True, False, False),  # blind review, done
@@ -92,7 +100,7 @@ def test_closed_calls_have_a_panel_two_phases_and_complete_reviews(demo):
                     evaluator=review.evaluator, application=application
                 ).has_conflict
         assert not Review.objects.filter(application__call=call, status=ReviewStatus.DRAFT).exists()
-    assert Review.objects.count() == 6 * 3 + 8 * 3
+    assert Review.objects.count() == 6 * 3 + 8 * 3 + 10 * 3
 
 
 def test_new_panel_members_are_demo_people_with_the_evaluator_role(demo):
@@ -100,6 +108,7 @@ def test_new_panel_members_are_demo_people_with_the_evaluator_role(demo):
         ("evaluator@govtech-lab-luxembourg.example", "govtech-lab-luxembourg"),
         ("accessibility@govtech-lab-luxembourg.example", "govtech-lab-luxembourg"),
         ("evaluator@innovationsupphandling-syd.example", "innovationsupphandling-syd"),
+        ("evaluadora.fintech@milab.example", "milab"),
     ):
         evaluator = Evaluator.objects.select_related("user").get(user__email=email)
         assert evaluator.user.check_password(DEMO_PASSWORD)
@@ -125,7 +134,7 @@ def test_one_conflict_with_a_reason_recuses_and_the_gap_is_filled(demo):
     assert Assignment.objects.filter(application__call=lux).count() == 6 * 3 + 1
     assert Assignment.objects.filter(application__call=lux, withdrawn_at__isnull=False).count() == 1
     # Everyone else declared "none" for each assignment.
-    assert ConflictDeclaration.objects.filter(has_conflict=False).count() == 6 * 3 + 8 * 3
+    assert ConflictDeclaration.objects.filter(has_conflict=False).count() == 6 * 3 + 8 * 3 + 10 * 3
 
 
 def test_ranking_shows_one_disagreement_settled_by_a_consensus(demo):
@@ -169,12 +178,12 @@ def test_ranking_shows_one_disagreement_settled_by_a_consensus(demo):
 
 
 def test_preselection_up_to_the_maximum_with_a_reason_for_everyone(demo):
-    lux, swe = demo["lux"], demo["swe"]
+    lux, swe, milab2025 = demo["lux"], demo["swe"], demo["milab2025"]
     decisions = {
         d.application.organisation.slug: d
         for d in PreselectionDecision.objects.select_related("application__organisation")
     }
-    assert len(decisions) == 14
+    assert len(decisions) == 24
     assert all(d.reason and d.reason_category for d in decisions.values())
     selected = {slug for slug, d in decisions.items() if d.selected}
     assert selected == {
@@ -186,13 +195,20 @@ def test_preselection_up_to_the_maximum_with_a_reason_for_everyone(demo):
         "materiallabbet",  # Sweden, floors: 3 of 4
         "delabanken",
         "lokalnyttan",  # Sweden, sharing: 2 of 4
+        "rastro-digital",
+        "datacanto",
+        "grupo-vision-uniandina",  # MiLAB 2025, online sales (INVIMA): 3 of 4
+        "lexia-legaltech",
+        "escucha-activa",  # MiLAB 2025, consumer complaints (SIC): 2 of 3
+        "nido-fintech",
+        "trebol-analitica",  # MiLAB 2025, housing credit (Fondo Nacional del Ahorro): 2 of 3
     }
     assert decisions["trustmark-security"].reason_category == "cost"
     assert decisions["sprintverket"].reason_category == "out_of_scope"
     # The preselected are the best ranked of their challenge, and the ranks are recorded.
     assert decisions["humancheck"].rank == 1
     assert decisions["team-captchaless"].final_score == Decimal("45.00")
-    for call in (lux, swe):
+    for call in (lux, swe, milab2025):
         assert set(call.challenges.values_list("status", flat=True)) == {ChallengeStatus.PRESELECTED}
         for challenge in call.challenges.all():
             chosen = PreselectionDecision.objects.filter(application__challenge=challenge, selected=True)
@@ -205,12 +221,14 @@ def test_feedback_letters_are_sent_in_the_lab_language_with_released_comments(de
         ("govtech-lab-luxembourg", "fr"),
         ("innovationsupphandling-syd", "en"),
         ("innovationsupphandling-syd", "sv"),
+        ("milab", "en"),
+        ("milab", "es"),
     ]
     letters = {
         letter.application.organisation.slug: letter
         for letter in FeedbackLetter.objects.select_related("application__organisation")
     }
-    assert len(letters) == 14
+    assert len(letters) == 24
     assert all(letter.sent_at is not None for letter in letters.values())
     assert {letters["humancheck"].language, letters["golvsmart"].language} == {"en", "sv"}
     assert letters["humancheck"].subject == "Bye bye Robots!: the result of your application"
@@ -223,18 +241,96 @@ def test_feedback_letters_are_sent_in_the_lab_language_with_released_comments(de
     assert "The most elegant idea of the call" in captchaless.body
     assert "It penalises people with old devices" not in captchaless.body
     # The applicants' people are told.
-    assert Notification.objects.filter(kind="evaluation.feedback").count() >= 14
+    assert Notification.objects.filter(kind="evaluation.feedback").count() >= 24
 
 
 def test_the_evaluation_is_audited_and_the_chain_verifies(demo):
     actions = list(AuditEntry.objects.values_list("action", flat=True))
-    assert actions.count("evaluation.conflict.declare") == 6 * 3 + 8 * 3 + 1
-    assert actions.count("evaluation.review.submit") == 42
+    assert actions.count("evaluation.conflict.declare") == 6 * 3 + 8 * 3 + 10 * 3 + 1
+    assert actions.count("evaluation.review.submit") == 72
     assert actions.count("evaluation.consensus") == 1
-    assert actions.count("evaluation.preselect") == 3
-    assert actions.count("evaluation.feedback.send") == 14
-    assert actions.count("evaluation.assign.automatic") == 4
+    assert actions.count("evaluation.preselect") == 6
+    assert actions.count("evaluation.feedback.send") == 24
+    assert actions.count("evaluation.assign.automatic") == 6
     call_command("audit_verify")
+
+
+def test_the_milab_2025_cohort_is_closed_evaluated_and_preselected(demo):
+    call = demo["milab2025"]
+    assert call.deadline < timezone.now()
+    assert call.max_preselected == 3
+    # Three reviews for each of the ten submissions, all submitted; no disagreement to settle.
+    assert Review.objects.filter(application__call=call, status=ReviewStatus.SUBMITTED).count() == 30
+    assert not ConsensusScore.objects.filter(application__call=call).exists()
+    rows = _by_org(ranking(call), call)
+    assert [(slug, row.final, row.rank) for slug, row in rows] == [
+        ("nido-fintech", Decimal("87.50"), 1),
+        ("rastro-digital", Decimal("86.67"), 2),
+        ("datacanto", Decimal("81.67"), 3),
+        ("lexia-legaltech", Decimal("81.25"), 4),
+        ("trebol-analitica", Decimal("78.33"), 5),
+        ("escucha-activa", Decimal("77.92"), 6),
+        ("grupo-vision-uniandina", Decimal("67.92"), 7),
+        ("firmaya", Decimal("55.00"), 8),
+        ("robotica-llanera", Decimal("46.67"), 9),
+        ("semillero-ia-unal", Decimal("37.50"), 10),
+    ]
+    assert not any(row.disagreement for _slug, row in rows)
+    # Per challenge: the decisions (rank within the challenge) and the challenge preselected.
+    decided = {
+        challenge.owner.slug: [
+            (d.application.organisation.slug, d.selected, d.rank, d.reason_category)
+            for d in PreselectionDecision.objects.filter(application__challenge=challenge)
+            .select_related("application__organisation")
+            .order_by("rank")
+        ]
+        for challenge in call.challenges.select_related("owner")
+    }
+    assert decided == {
+        "invima": [
+            ("rastro-digital", True, 1, "selected_top_score"),
+            ("datacanto", True, 2, "selected_top_score"),
+            ("grupo-vision-uniandina", True, 3, "selected_fit"),
+            ("semillero-ia-unal", False, 4, "trl_too_low"),
+        ],
+        "sic": [
+            ("lexia-legaltech", True, 1, "selected_top_score"),
+            ("escucha-activa", True, 2, "selected_top_score"),
+            ("robotica-llanera", False, 3, "out_of_scope"),
+        ],
+        "fondo-nacional-del-ahorro": [
+            ("nido-fintech", True, 1, "selected_top_score"),
+            ("trebol-analitica", True, 2, "selected_top_score"),
+            ("firmaya", False, 3, "out_of_scope"),
+        ],
+    }
+    assert set(call.challenges.values_list("status", flat=True)) == {ChallengeStatus.PRESELECTED}
+    # The cohort the phase-4 demos continue: seven preselected applications.
+    cohort = preselected_applications(call)
+    assert sorted(a.organisation.slug for a in cohort) == [
+        "datacanto",
+        "escucha-activa",
+        "grupo-vision-uniandina",
+        "lexia-legaltech",
+        "nido-fintech",
+        "rastro-digital",
+        "trebol-analitica",
+    ]
+    # Everyone who applied got a letter in Spanish; the not preselected get the reason and comments.
+    letters = {
+        letter.application.organisation.slug: letter
+        for letter in FeedbackLetter.objects.filter(application__call=call).select_related(
+            "application__organisation"
+        )
+    }
+    assert len(letters) == 10
+    assert {letter.language for letter in letters.values()} == {"es"}
+    assert all(letter.sent_at is not None for letter in letters.values())
+    robot = letters["robotica-llanera"]
+    assert robot.subject == "Resultado de su postulación a Convocatoria de soluciones GovTech — cohorte 2025"
+    assert robot.body.startswith("Hola, Robótica Llanera:")
+    assert "automatiza la digitación, pero no clasifica las quejas" in robot.body
+    assert "No responde a la clasificación, el centro del reto." in robot.body
 
 
 def _row_counts() -> dict[str, int]:
@@ -250,7 +346,7 @@ def test_load_demo_twice_changes_nothing():
     first = _row_counts()
     entries = AuditEntry.objects.count()
     last_hash = AuditEntry.objects.latest("pk").entry_hash
-    assert first["evaluation.Review"] == 42
+    assert first["evaluation.Review"] == 72
 
     call_command("load_demo")
 

@@ -3,21 +3,35 @@
 - MiLAB (Colombia): one call for the three challenges of its first cohort (cannabis procedures, medicine
   receipts, users' emotions), at most three solutions preselected per challenge, then strengthening,
   piloting and a Demo Day, as MiLAB's methodology describes. Open when the demo is loaded.
+- MiLAB's 2025 cohort: an earlier call for three other challenges of the same entities (illegal online
+  sale of medicines, consumer complaints, housing credit for informal workers), closed in April 2025,
+  evaluated and preselected in May; strengthening from June to September and the Demo Day in October.
 - GovTech Lab Luxembourg: "Bye bye Robots!", its first call for solutions (telling humans and bots apart
   on MyGuichet.lu), open to start-ups, researchers, freelancers, companies and students. Closed.
 - Innovationsupphandling Syd (Sweden): the two announced innovation procurements, clean and dry floors
   in schools and a platform to share resources between municipalities. Closed.
 
 Dates are offsets from the moment the demo is loaded (``days`` before or after ``now``; the deadline is
-put at a round local hour in the call's time zone). ``challenges`` name a demo challenge by its lab, its
-owner and its English title (govlab/challenges/demo_data/challenges.py).
+put at a round local hour in the call's time zone), or calendar dates (``datetime.date``) for a call of a
+past year; the dates after the deadline are offsets from the deadline's day, or calendar dates.
+``challenges`` name a demo challenge by its lab, its owner and its English title
+(govlab/challenges/demo_data/challenges.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 CANNABIS = ("milab", "invima", "Interoperability and efficiency of the cannabis industry's procedures")
 RECEIPTS = ("milab", "sic", "Automatic extraction of information from medicine and medical device receipts")
 EMOTIONS = ("milab", "fondo-nacional-del-ahorro", "Analysing users' emotions and patterns to improve service")
+ONLINE_SALES = ("milab", "invima", "Detecting the illegal online sale of medicines and medical devices")
+COMPLAINTS = ("milab", "sic", "Automatic classification of consumer complaints")
+HOUSING_CREDIT = (
+    "milab",
+    "fondo-nacional-del-ahorro",
+    "Housing credit for self-employed and informal workers",
+)
 ROBOTS = ("govtech-lab-luxembourg", "ctie", "Bye bye Robots!")
 FLOORS = ("innovationsupphandling-syd", "tomelilla-kommun", "Clean and dry floors in schools and pre-schools")
 SHARING = (
@@ -811,4 +825,91 @@ SWE_CALL = {
     ],
 }
 
-CALLS: list[dict] = [MILAB_CALL, LUX_CALL, SWE_CALL]
+# --- MiLAB: the 2025 cohort ----------------------------------------------------------------------------
+
+MILAB_2025_CALL = {
+    "lab": "milab",
+    "slug": "cohorte-govtech-2025",
+    "title": {
+        "es": "Convocatoria de soluciones GovTech — cohorte 2025",
+        "en": "Call for GovTech solutions — 2025 cohort",
+    },
+    "summary": {
+        "es": (
+            "El INVIMA, la Superintendencia de Industria y Comercio y el Fondo Nacional del Ahorro buscan "
+            "start-ups y pymes para la venta ilegal de medicamentos en internet, las quejas de los "
+            "consumidores y el crédito de vivienda para trabajadores informales. Hasta tres soluciones por "
+            "reto pasan a fortalecimiento y piloto."
+        ),
+        "en": (
+            "INVIMA, the Superintendence of Industry and Commerce and the National Savings Fund are looking "
+            "for start-ups and SMEs for the illegal online sale of medicines, consumer complaints and "
+            "housing credit for informal workers. Up to three solutions per challenge go on to "
+            "strengthening and a pilot."
+        ),
+    },
+    "description": MILAB_CALL["description"],
+    "challenges": [ONLINE_SALES, COMPLAINTS, HOUSING_CREDIT],
+    "eligible_kinds": ["startup", "sme", "research", "ngo", "freelancer", "student_team"],
+    "eligible_countries": [],
+    "min_trl": 4,
+    "consortium_allowed": True,
+    "max_preselected": 3,
+    "currency": "COP",
+    "strengthening_budget": "45000000",
+    "pilot_budget": "900000000",
+    "support": MILAB_CALL["support"],
+    "state": "closed",
+    # Calendar dates: published in February 2025, closed on 11 April 2025 at 17:00 Bogotá time.
+    "publishes": dt.date(2025, 2, 3),
+    "deadline": dt.date(2025, 4, 11),
+    "deadline_hour": 17,
+    "enquiries_close": -2,  # days before the deadline
+    "evaluation_ends": dt.date(2025, 5, 2),
+    "preselection": dt.date(2025, 5, 9),
+    "strengthening": (dt.date(2025, 6, 2), dt.date(2025, 9, 26)),
+    "demo_day": dt.date(2025, 10, 16),
+    "staff": "staff@milab.example",
+    "criteria": MILAB_CALL["criteria"],
+    "questions": MILAB_QUESTIONS,
+    "enquiries": [
+        {
+            "asker": "rastro-digital",
+            "question": "¿El INVIMA comparte los anuncios que ya investigó para entrenar los modelos?",
+            "public_question": {
+                "es": "¿Hay datos para entrenar modelos en el reto de la venta ilegal en internet?",
+                "en": "Are there data to train models for the illegal online sales challenge?",
+            },
+            "answer": {
+                "es": (
+                    "Sí: un año de alertas ya investigadas, con su resultado, en el ambiente del piloto. "
+                    "Los datos personales de los vendedores se anonimizan."
+                ),
+                "en": (
+                    "Yes: a year of alerts already investigated, with their outcome, in the pilot "
+                    "environment. Sellers' personal data are anonymised."
+                ),
+            },
+        },
+        {
+            "asker": "nido-fintech",
+            "question": "¿El piloto del Fondo puede usar datos de billeteras digitales y recargas?",
+            "public_question": {
+                "es": "¿Qué datos alternativos puede usar el piloto del crédito de vivienda?",
+                "en": "Which alternative data may the housing credit pilot use?",
+            },
+            "answer": {
+                "es": (
+                    "Los que el usuario autorice expresamente (Ley 1581 de 2012 y Ley 1266 de 2008); el "
+                    "Fondo revisará el tratamiento con la Superfinanciera."
+                ),
+                "en": (
+                    "Those the user expressly authorises (Laws 1581 of 2012 and 1266 of 2008); the Fund "
+                    "will review the processing with the financial supervisor."
+                ),
+            },
+        },
+    ],
+}
+
+CALLS: list[dict] = [MILAB_CALL, LUX_CALL, SWE_CALL, MILAB_2025_CALL]

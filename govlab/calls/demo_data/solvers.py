@@ -13,7 +13,17 @@ answers are given in days after the call's deadline. All names are fictional.
 
 from __future__ import annotations
 
-from .calls import CANNABIS, EMOTIONS, FLOORS, RECEIPTS, ROBOTS, SHARING
+from .calls import (
+    CANNABIS,
+    COMPLAINTS,
+    EMOTIONS,
+    FLOORS,
+    HOUSING_CREDIT,
+    ONLINE_SALES,
+    RECEIPTS,
+    ROBOTS,
+    SHARING,
+)
 
 
 def _t(**texts: str) -> dict:
@@ -521,6 +531,82 @@ NEW_SOLVERS: list[dict] = [
         "trl": 3,
         "interests": _t(sv="Återbruk och öppen källkod.", en="Reuse and open source."),
     },
+    # The 2025 cohort's new Colombian start-ups (fictional).
+    {
+        "slug": "rastro-digital",
+        "name": "Rastro Digital SAS",
+        "kind": "startup",
+        "country": "CO",
+        "region": "Medellín",
+        "size": "micro",
+        "founded_year": 2021,
+        "labs": ["milab"],
+        "sectors": ["pharmaceuticals", "security-emergency"],
+        "technologies": ["ai-ml", "computer-vision", "data-analytics"],
+        "sdgs": ["sdg-03", "sdg-16"],
+        "description": _t(
+            es="Monitorea la web y las redes sociales para encontrar productos ilegales y fraudes.",
+            en="Monitors the web and social networks to find illegal products and fraud.",
+        ),
+        "main_solution": _t(
+            es="Rastro Salud: encuentra anuncios de medicamentos ilegales y arma la evidencia para actuar.",
+            en="Rastro Salud: finds adverts for illegal medicines and gathers the evidence to act on.",
+        ),
+        "trl": 6,
+        "interests": _t(
+            es="Vigilancia sanitaria y protección del consumidor.",
+            en="Health surveillance and consumer protection.",
+        ),
+    },
+    {
+        "slug": "nido-fintech",
+        "name": "Nido Fintech SAS",
+        "kind": "startup",
+        "country": "CO",
+        "region": "Bogotá D.C.",
+        "size": "small",
+        "founded_year": 2020,
+        "labs": ["milab"],
+        "sectors": ["financial-services", "housing-urban-planning"],
+        "technologies": ["fintech", "ai-ml", "data-analytics"],
+        "sdgs": ["sdg-01", "sdg-10", "sdg-11"],
+        "description": _t(
+            es="Crédito de vivienda para quienes la banca no ve: independientes e informales.",
+            en="Housing credit for those banks do not see: the self-employed and informal workers.",
+        ),
+        "main_solution": _t(
+            es="Nido Score: puntaje de crédito explicable con datos alternativos autorizados por el usuario.",
+            en="Nido Score: an explainable credit score on alternative data the user authorises.",
+        ),
+        "trl": 7,
+        "interests": _t(
+            es="Inclusión financiera, vivienda y sandbox regulatorio.",
+            en="Financial inclusion, housing and regulatory sandboxes.",
+        ),
+    },
+    {
+        "slug": "trebol-analitica",
+        "name": "Trébol Analítica SAS",
+        "kind": "sme",
+        "country": "CO",
+        "region": "Cali",
+        "size": "small",
+        "founded_year": 2015,
+        "labs": ["milab"],
+        "sectors": ["financial-services"],
+        "technologies": ["data-analytics", "ai-ml"],
+        "sdgs": ["sdg-08", "sdg-10"],
+        "description": _t(
+            es="Analítica de riesgo para cooperativas y entidades de microcrédito.",
+            en="Risk analytics for cooperatives and microcredit institutions.",
+        ),
+        "main_solution": _t(
+            es="Trébol Ingresos: estima los ingresos de trabajadores independientes a partir de sus pagos.",
+            en="Trébol Ingresos: estimates the income of self-employed workers from their payments.",
+        ),
+        "trl": 8,
+        "interests": _t(es="Microfinanzas y economía popular.", en="Microfinance and the popular economy."),
+    },
 ]
 
 # The person who applies for each organisation: slug -> (full name, language, job title).
@@ -540,6 +626,9 @@ CONTACTS: dict[str, tuple[str, str, str]] = {
     "escucha-activa": ("Laura Vence", "es", "Cofundadora"),
     "lenguaje-pacifico": ("Hernán Caicedo", "es", "Investigador principal"),
     "fundacion-datos-abiertos": ("Natalia Suárez", "es", "Directora ejecutiva"),
+    "rastro-digital": ("Alejandro Quiroga", "es", "CEO y cofundador"),
+    "nido-fintech": ("Isabel Cuervo", "es", "Cofundadora y directora de riesgo"),
+    "trebol-analitica": ("Mauricio Lozano", "es", "Gerente general"),
     "humancheck": ("Sarah Kieffer", "en", "Co-founder"),
     "moselle-data-labs": ("Paul Reuter", "fr", "Directeur"),
     "formulaire-intelligent": ("Julie Thill", "fr", "Fondatrice"),
@@ -1180,5 +1269,271 @@ APPLICATIONS += [
         "draft",
         None,
         answers={"solution_name": "Delningssprinten"},
+    ),
+]
+
+# --- MiLAB: the 2025 cohort (closed on 11 April 2025) ---------------------------------------------------
+
+_MILAB_2025 = "cohorte-govtech-2025"
+
+
+def _milab_2025(challenge, org, status, hours, **answers) -> dict:
+    return {
+        "call": _MILAB_2025,
+        "challenge": challenge,
+        "org": org,
+        "status": status,
+        "hours": hours,
+        **answers,
+    }
+
+
+APPLICATIONS += [
+    # Illegal online sale of medicines (INVIMA)
+    _milab_2025(
+        ONLINE_SALES,
+        "rastro-digital",
+        "submitted",
+        30,
+        answers={
+            "solution_name": "Rastro Salud",
+            "summary": (
+                "Rastrea a diario tiendas en línea, marketplaces y redes sociales, reconoce los empaques "
+                "con visión por computador y cruza cada producto con el registro sanitario."
+            ),
+            "fit": (
+                "El grupo de vigilancia recibe cada mañana las alertas ordenadas por riesgo, con capturas, "
+                "enlaces y cuentas relacionadas, listas para pedir la baja del anuncio."
+            ),
+            "technologies": ["ai", "analytics"],
+            "trl": "6",
+            "pilot_cost": "210000000",
+            "pilot_start": 60,
+            "public_clients": True,
+            "demo_url": "https://rastro-digital.example/salud",
+            "team": _team(
+                ("Alejandro Quiroga", "CEO y líder del piloto", 9),
+                ("Manuela Restrepo", "Científica de datos", 6),
+                ("Sergio Pabón", "Ingeniero de visión por computador", 4),
+            ),
+        },
+        file=True,
+    ),
+    _milab_2025(
+        ONLINE_SALES,
+        "datacanto",
+        "submitted",
+        60,
+        answers={
+            "solution_name": "Datacanto Vigía",
+            "summary": "Integra las fuentes de alertas del INVIMA y de los usuarios con analítica de riesgo.",
+            "fit": "Un solo tablero con las alertas de la web, las denuncias y el registro sanitario.",
+            "technologies": ["analytics", "ai"],
+            "trl": "8",
+            "pilot_cost": "260000000",
+            "pilot_start": 55,
+            "public_clients": True,
+            "demo_url": "https://datacanto.example/vigia",
+            "team": _team(("Patricia Londoño", "Directora del proyecto", 15), ("Sofía Gil", "Analista", 4)),
+        },
+    ),
+    _milab_2025(
+        ONLINE_SALES,
+        "grupo-vision-uniandina",
+        "submitted",
+        90,
+        answers={
+            "solution_name": "VisiónEmpaque",
+            "summary": "Reconoce empaques falsificados en las fotos de anuncios, frente a los originales.",
+            "fit": "Detecta las falsificaciones que el texto del anuncio no delata.",
+            "technologies": ["ai"],
+            "trl": "4",
+            "pilot_cost": "90000000",
+            "public_clients": True,
+            "team": _team(
+                ("Adriana Pardo", "Investigadora principal", 18), ("Miguel Ávila", "Doctorando", 3)
+            ),
+        },
+    ),
+    _milab_2025(
+        ONLINE_SALES,
+        "semillero-ia-unal",
+        "submitted",
+        4,
+        answers={
+            "solution_name": "FarmaBot",
+            "summary": "Un bot que busca en redes sociales palabras clave de medicamentos de control.",
+            "fit": "Encuentra publicaciones sospechosas y las envía por correo al INVIMA.",
+            "technologies": ["ai", "other"],
+            "trl": "4",
+            "pilot_cost": "25000000",
+            "public_clients": False,
+            "team": _team(("Tomás Bernal", "Coordinador", 2), ("Juana Pinzón", "Estudiante", 1)),
+        },
+    ),
+    _milab_2025(
+        ONLINE_SALES,
+        "cannatrace",
+        "draft",
+        None,
+        answers={"solution_name": "CannaTrace Vigilancia", "summary": "Trazabilidad de productos en línea."},
+    ),
+    # Consumer complaints (SIC)
+    _milab_2025(
+        COMPLAINTS,
+        "lexia-legaltech",
+        "submitted",
+        40,
+        answers={
+            "solution_name": "Lexia Quejas",
+            "summary": (
+                "Clasifica cada queja por tema, empresa y norma posiblemente infringida, calcula su "
+                "prioridad y agrupa las que hablan del mismo caso."
+            ),
+            "fit": (
+                "La queja llega al grupo competente en minutos y los casos masivos aparecen como uno solo, "
+                "con el número de consumidores afectados."
+            ),
+            "technologies": ["ai", "rpa"],
+            "trl": "6",
+            "pilot_cost": "170000000",
+            "pilot_start": 60,
+            "public_clients": True,
+            "team": _team(
+                ("Mariana Cárdenas", "CEO", 8),
+                ("Rafael Niño", "Científico de datos", 6),
+                ("Lucía Barrera", "Abogada de protección al consumidor", 10),
+            ),
+        },
+        file=True,
+    ),
+    _milab_2025(
+        COMPLAINTS,
+        "escucha-activa",
+        "submitted",
+        15,
+        answers={
+            "solution_name": "Escucha360 Consumidor",
+            "summary": "Clasifica quejas escritas y llamadas por motivo y emoción; un tablero por empresa.",
+            "fit": "Prioriza las quejas más graves y muestra las empresas con más reclamos repetidos.",
+            "technologies": ["ai", "analytics"],
+            "trl": "7",
+            "pilot_cost": "190000000",
+            "public_clients": True,
+            "demo_url": "https://escucha-activa.example/consumidor",
+            "team": _team(("Laura Vence", "Cofundadora", 11), ("Camilo Díaz", "Ingeniero de ML", 5)),
+        },
+    ),
+    _milab_2025(
+        COMPLAINTS,
+        "robotica-llanera",
+        "submitted",
+        2,
+        answers={
+            "solution_name": "Robot Radicador",
+            "summary": "Robots que copian las quejas de cada canal al sistema de trámites.",
+            "fit": "Ahorra la digitación; la clasificación la siguen haciendo los funcionarios.",
+            "technologies": ["rpa"],
+            "trl": "7",
+            "pilot_cost": "60000000",
+            "public_clients": True,
+            "team": _team(("Óscar Rey", "Fundador", 7), ("Lina Vargas", "Desarrolladora RPA", 3)),
+        },
+    ),
+    _milab_2025(
+        COMPLAINTS,
+        "lenguaje-pacifico",
+        "draft",
+        None,
+        answers={"solution_name": "EmoES Quejas", "summary": "Modelos del español para clasificar quejas."},
+    ),
+    _milab_2025(
+        COMPLAINTS,
+        "openform-labs",
+        "draft",
+        None,
+        answers={"solution_name": "OpenForm Quejas"},
+    ),
+    # Housing credit for self-employed and informal workers (Fondo Nacional del Ahorro)
+    _milab_2025(
+        HOUSING_CREDIT,
+        "nido-fintech",
+        "submitted",
+        50,
+        answers={
+            "solution_name": "Nido Score",
+            "summary": (
+                "Un puntaje de crédito explicable que usa, con autorización del usuario, su ahorro en el "
+                "Fondo, pagos de servicios, recargas y movimientos de billeteras digitales."
+            ),
+            "fit": (
+                "El analista ve por qué el puntaje es el que es y el usuario sabe qué mejorar; el modelo se "
+                "prueba en el sandbox antes de usarse en decisiones reales."
+            ),
+            "technologies": ["ai", "analytics"],
+            "trl": "7",
+            "pilot_cost": "280000000",
+            "pilot_start": 60,
+            "public_clients": False,
+            "demo_url": "https://nido-fintech.example/score",
+            "team": _team(
+                ("Isabel Cuervo", "Directora de riesgo", 12),
+                ("Felipe Ángel", "CTO", 9),
+                ("Diana Rueda", "Oficial de cumplimiento", 8),
+            ),
+        },
+        file=True,
+    ),
+    _milab_2025(
+        HOUSING_CREDIT,
+        "trebol-analitica",
+        "submitted",
+        24,
+        answers={
+            "solution_name": "Trébol Ingresos",
+            "summary": "Estima ingresos mensuales de independientes a partir de sus pagos y movimientos.",
+            "fit": "Reemplaza el certificado de ingresos que los informales no tienen.",
+            "technologies": ["analytics", "ai"],
+            "trl": "8",
+            "pilot_cost": "230000000",
+            "public_clients": True,
+            "team": _team(("Mauricio Lozano", "Gerente general", 16), ("Paula Erazo", "Estadística", 7)),
+        },
+        partners=[
+            {"name": "Cooperativa Confiar del Valle", "country": "CO", "role": "Datos de microcrédito"}
+        ],
+    ),
+    _milab_2025(
+        HOUSING_CREDIT,
+        "firmaya",
+        "submitted",
+        6,
+        answers={
+            "solution_name": "FirmaYa Crédito",
+            "summary": "Solicitud de crédito en línea con firma electrónica y validación de identidad.",
+            "fit": "El trabajador independiente radica su solicitud sin ir a una oficina.",
+            "technologies": ["signature"],
+            "trl": "8",
+            "pilot_cost": "110000000",
+            "public_clients": True,
+            "team": _team(("Carolina Mejía", "Gerente general", 12), ("Iván Rojas", "Desarrollador", 5)),
+        },
+    ),
+    _milab_2025(
+        HOUSING_CREDIT,
+        "valentina-ospina-rpa",
+        "draft",
+        None,
+        answers={"solution_name": "Bots de estudio de crédito"},
+    ),
+    _milab_2025(
+        HOUSING_CREDIT,
+        "fundacion-datos-abiertos",
+        "draft",
+        None,
+        answers={
+            "solution_name": "Ingresos abiertos",
+            "summary": "Datos abiertos sobre ingresos de la economía popular.",
+        },
     ),
 ]

@@ -2,8 +2,8 @@
 
 ``stage`` is where the demo takes the challenge through the services; the optional keys say what happens
 on the way (``more_info``: the lab asks for more information first; ``decline``, ``withdraw``,
-``abandon``: how it leaves; ``override``: a manager's justification at the readiness gate). Amounts are in
-the lab's currency.
+``abandon``: how it leaves; ``override``: a manager's justification at the readiness gate; ``campaign``:
+False for a challenge outside the lab's current intake campaign). Amounts are in the lab's currency.
 """
 
 from __future__ import annotations
@@ -194,6 +194,215 @@ CHALLENGES: list[dict] = [
         "technologies": ["ai-ml", "nlp"],
         "themes": ["citizen-services"],
         "accept_message": "Priorizado para la primera cohorte.",
+    },
+    # --- MiLAB: the 2025 cohort (call "cohorte-govtech-2025", closed, evaluated and preselected) ------
+    # The seeds name three of the eight challenges MiLAB prioritised for its first cohort (above, in the
+    # 2026 call); these three stand for others of the same entities, in the fields the seeds report
+    # (healthtech, consumer protection, fintech). They came before the current intake campaign.
+    {
+        "lab": "milab",
+        "owner": "invima",
+        "campaign": False,
+        "stage": "ready_for_call",
+        "public": True,
+        "sections": ["background", "affected", "outcomes"],
+        "title": {
+            "es": "Detección de la venta ilegal de medicamentos y dispositivos médicos en internet",
+            "en": "Detecting the illegal online sale of medicines and medical devices",
+        },
+        "problem": {
+            "es": (
+                "Nuestro reto es que cada semana aparecen en redes sociales y tiendas en línea cientos de "
+                "anuncios de medicamentos sin registro sanitario, falsificados o de venta bajo fórmula, y "
+                "el INVIMA los encuentra buscándolos a mano."
+            ),
+            "en": (
+                "Our challenge is that every week hundreds of adverts for unregistered, counterfeit or "
+                "prescription-only medicines appear on social networks and online shops, and INVIMA finds "
+                "them by searching by hand."
+            ),
+        },
+        "background": {
+            "es": (
+                "La venta en línea creció con la telesalud. El grupo de vigilancia revisa páginas y "
+                "publicaciones una por una y llega tarde: el anuncio ya cambió de cuenta."
+            ),
+            "en": (
+                "Online sales grew with telehealth. The surveillance team checks pages and posts one by "
+                "one and arrives late: the advert has already moved to another account."
+            ),
+        },
+        "affected": {
+            "es": "Pacientes que compran en línea y el grupo de vigilancia sanitaria del INVIMA.",
+            "en": "Patients who buy online and INVIMA's health surveillance team.",
+        },
+        "affected_count": 5000000,
+        "outcomes": {
+            "es": "Alertas diarias priorizadas por riesgo, con la evidencia lista para actuar.",
+            "en": "Daily alerts ranked by risk, with the evidence ready for action.",
+        },
+        "sdgs": ["sdg-03", "sdg-16"],
+        "sectors": ["pharmaceuticals", "health"],
+        "technologies": ["ai-ml", "computer-vision", "data-analytics"],
+        "themes": ["data-driven-government"],
+        "region": "Bogotá D.C.",
+        "accept_message": "Priorizado para la cohorte 2025.",
+        "technical": {
+            "es": "Rastreo de sitios y redes, visión por computador sobre empaques y analítica de riesgo.",
+            "en": "Crawling of sites and networks, computer vision on packaging and risk analytics.",
+        },
+        "functionalities": {
+            "es": "Búsqueda continua, cruce con el registro sanitario, tablero de alertas y evidencias.",
+            "en": "Continuous search, matching with the health register, an alerts and evidence dashboard.",
+        },
+        "duration": 6,
+        "cost": "350000000",
+        "budget": ("380000000", "Presupuesto de inversión 2025 del INVIMA"),
+        "regime": 0,
+        "team": [
+            ("legal", "Beatriz Ordóñez", "Abogada de la Dirección de Responsabilidad Sanitaria"),
+            ("innovation", "Gustavo Lemus", "Líder de innovación"),
+            ("technology", "Carolina Arenas", "Jefe de la Oficina de Tecnologías de la Información"),
+            ("strategy", "Hernando Salcedo", "Jefe de la Oficina Asesora de Planeación"),
+        ],
+        "pilot": {
+            "es": "Un año de alertas ya investigadas y el registro sanitario de productos en datos abiertos.",
+            "en": "A year of alerts already investigated and the register of health products as open data.",
+        },
+        "pilot_available": True,
+    },
+    {
+        "lab": "milab",
+        "owner": "sic",
+        "campaign": False,
+        "stage": "ready_for_call",
+        "public": True,
+        "sections": ["background", "outcomes"],
+        "title": {
+            "es": "Clasificación automática de las quejas de los consumidores",
+            "en": "Automatic classification of consumer complaints",
+        },
+        "problem": {
+            "es": (
+                "Nuestro reto es que la Superintendencia recibe miles de quejas y denuncias de "
+                "consumidores al mes por distintos canales y las clasifica a mano antes de saber a qué "
+                "área van y cuáles son urgentes."
+            ),
+            "en": (
+                "Our challenge is that the Superintendence receives thousands of consumer complaints a "
+                "month through several channels and sorts them by hand before knowing which team they go "
+                "to and which are urgent."
+            ),
+        },
+        "background": {
+            "es": "Una queja tarda semanas en llegar al grupo que puede actuar; las repetidas no se agrupan.",
+            "en": "A complaint takes weeks to reach the team that can act; repeated ones are not grouped.",
+        },
+        "outcomes": {
+            "es": "Cada queja clasificada y asignada en minutos, y los casos masivos detectados a tiempo.",
+            "en": "Every complaint classified and assigned in minutes, and mass cases detected in time.",
+        },
+        "sdgs": ["sdg-16", "sdg-12"],
+        "sectors": ["public-administration", "industry"],
+        "technologies": ["nlp", "ai-ml", "rpa"],
+        "themes": ["citizen-services", "administrative-simplification"],
+        "region": "Bogotá D.C.",
+        "accept_message": "Priorizado para la cohorte 2025.",
+        "technical": {
+            "es": "Lenguaje natural en español; RPA para registrar los casos en el sistema de trámites.",
+            "en": "Spanish natural language processing, RPA to record cases in the case-management system.",
+        },
+        "functionalities": {
+            "es": "Clasificación por tema y empresa, prioridad, agrupación de quejas repetidas, tablero.",
+            "en": "Classification by subject and company, priority, grouping of repeated ones, a dashboard.",
+        },
+        "duration": 5,
+        "cost": "260000000",
+        "budget": ("300000000", "Presupuesto de funcionamiento 2025 de la Superintendencia"),
+        "regime": 0,
+        "team": [
+            ("legal", "Andrea Rincón", "Abogada"),
+            ("innovation", "Camilo Arango", "Coordinador del Grupo de Innovación"),
+            ("technology", "Julián Torres", "Ingeniero de datos"),
+            ("strategy", "Mónica Salazar", "Jefe de la Oficina Asesora de Planeación"),
+        ],
+        "pilot": {
+            "es": "Cincuenta mil quejas anonimizadas de 2024 con su clasificación final.",
+            "en": "Fifty thousand anonymised 2024 complaints with their final classification.",
+        },
+        "pilot_available": True,
+    },
+    {
+        "lab": "milab",
+        "owner": "fondo-nacional-del-ahorro",
+        "campaign": False,
+        "stage": "ready_for_call",
+        "public": True,
+        "sections": ["background", "affected", "outcomes"],
+        "title": {
+            "es": "Crédito de vivienda para trabajadores independientes e informales",
+            "en": "Housing credit for self-employed and informal workers",
+        },
+        "problem": {
+            "es": (
+                "Nuestro reto es que los trabajadores independientes e informales no tienen cómo demostrar "
+                "sus ingresos con los documentos que pide el análisis de crédito, y la mayoría de sus "
+                "solicitudes de crédito de vivienda se niegan o se abandonan."
+            ),
+            "en": (
+                "Our challenge is that self-employed and informal workers cannot prove their income with "
+                "the documents credit analysis asks for, and most of their housing credit applications are "
+                "refused or abandoned."
+            ),
+        },
+        "background": {
+            "es": (
+                "Casi la mitad de los ocupados del país trabaja en la informalidad. El Fondo quiere usar "
+                "datos alternativos (ahorro, pagos, recargas) con las reglas del supervisor financiero."
+            ),
+            "en": (
+                "Almost half of the country's workers are informal. The Fund wants to use alternative data "
+                "(savings, payments, top-ups) within the financial supervisor's rules."
+            ),
+        },
+        "affected": {
+            "es": "Trabajadores independientes e informales que ahorran para su vivienda.",
+            "en": "Self-employed and informal workers saving for a home.",
+        },
+        "affected_count": 300000,
+        "outcomes": {
+            "es": "Más créditos aprobados a independientes sin aumentar la cartera vencida.",
+            "en": "More credits approved for the self-employed without more loans in arrears.",
+        },
+        "sdgs": ["sdg-01", "sdg-10", "sdg-11"],
+        "sectors": ["financial-services", "housing-urban-planning"],
+        "technologies": ["fintech", "ai-ml", "data-analytics"],
+        "themes": ["inclusion", "regulatory-sandbox"],
+        "region": "Bogotá D.C.",
+        "accept_message": "Priorizado para la cohorte 2025.",
+        "technical": {
+            "es": "Modelos de riesgo explicables con datos alternativos, autorizados por el usuario.",
+            "en": "Explainable risk models on alternative data, authorised by the user.",
+        },
+        "functionalities": {
+            "es": "Perfil de ingresos, puntaje explicable, consentimiento del usuario y reportes al comité.",
+            "en": "An income profile, an explainable score, the user's consent and reports to the committee.",
+        },
+        "duration": 7,
+        "cost": "420000000",
+        "budget": ("450000000", "Plan de inversión 2025 del Fondo Nacional del Ahorro"),
+        "regime": 1,
+        "team": [
+            ("legal", "Juliana Herrera", "Abogada de contratación"),
+            ("innovation", "Esteban Quintero", "Líder de experiencia del consumidor financiero"),
+            ("technology", "Marcela Duarte", "Arquitecta de datos"),
+            ("strategy", "Rodrigo Muñoz", "Vicepresidente de crédito"),
+        ],
+        "pilot": {
+            "es": "Historial anonimizado de 20.000 solicitudes de independientes y de sus pagos.",
+            "en": "The anonymised history of 20,000 applications by the self-employed and their repayments.",
+        },
+        "pilot_available": True,
     },
     # --- GovTech Lab Luxembourg ----------------------------------------------------------------------
     {

@@ -6,7 +6,8 @@ evaluator declares, and per application (by the applying organisation's slug) th
 scores by criterion in the call's criteria order, on its scale — with comments, then the lab's decision
 and its reason. govlab/evaluation/demo.py loads them through the evaluation services.
 
-MiLAB's call is open when the demo is loaded (people can try applying), so it has no evaluation yet.
+MiLAB's 2026 call is open when the demo is loaded (people can try applying), so it has no evaluation yet;
+its 2025 cohort call (closed in April 2025) has been evaluated and preselected.
 """
 
 from __future__ import annotations
@@ -49,6 +50,27 @@ SWE_PANEL = [
         "external_expert",
         "evaluator",
         ["education", "public-administration", "waste-management"],
+    ),
+]
+
+
+MILAB_PANEL = [
+    ("staff@milab.example", "Andrés Gómez", "es", "lab_staff", None, ["digital-government"]),
+    (
+        "evaluator@milab.example",
+        "Luisa Fernanda Ortiz",
+        "es",
+        "external_expert",
+        None,
+        ["ai-ml", "nlp", "data-analytics"],
+    ),
+    (
+        "evaluadora.fintech@milab.example",
+        "Gloria Valencia",
+        "es",
+        "external_expert",
+        "evaluator",
+        ["financial-services", "fintech", "health"],
     ),
 ]
 
@@ -376,7 +398,257 @@ SWE_APPLICATIONS = {
     ),
 }
 
+# --- MiLAB: the 2025 cohort ---------------------------------------------------------------------------------
+# Criteria: fit with the challenge (30), innovation and emerging technologies (25), maturity (TRL) and pilot
+# feasibility (20), the team's capacity (15), business model and scalability (10); levels 0 (not met) to
+# 4 (excellent). At most three preselected per challenge (MiLAB's rule).
+
+MILAB_2025_APPLICATIONS = {
+    # Illegal online sale of medicines (INVIMA)
+    "rastro-digital": _app(
+        [[4, 4, 3, 3, 3], [4, 3, 4, 3, 3], [3, 4, 3, 3, 4]],
+        [
+            "Responde a todo el reto: búsqueda continua, cruce con el registro sanitario y evidencia.",
+            "Combina visión por computador sobre los empaques con analítica de cuentas relacionadas.",
+            "Ya opera para dos marcas privadas; el piloto puede empezar con los datos del INVIMA.",
+            "Equipo pequeño pero completo, con experiencia en fraude en línea.",
+            "Modelo de suscripción por fuentes vigiladas; puede servir a otras autoridades sanitarias.",
+        ],
+        [
+            "La solución más completa frente al reto.",
+            "La evidencia sale lista para pedir la baja del anuncio.",
+            "Un piloto realista en tres meses.",
+        ],
+        [
+            "Depende de que las plataformas no bloqueen el rastreo.",
+            "Tres personas para el piloto y el soporte.",
+            "Falta precisar el manejo de los datos personales de los vendedores.",
+        ],
+        (True, "selected_top_score", "El mejor puntaje del reto: responde a todas las funcionalidades."),
+    ),
+    "datacanto": _app(
+        [[3, 3, 4, 4, 3], [3, 3, 3, 4, 3], [4, 3, 3, 3, 3]],
+        [
+            "Integra las alertas que el INVIMA ya tiene, pero busca poco por sí misma en la web.",
+            "Analítica de riesgo conocida; lo nuevo es unir las fuentes.",
+            "TRL 9 en otras entidades: el piloto es de bajo riesgo.",
+            "Equipo con mucha experiencia en proyectos públicos.",
+            "Licencia por entidad, con clientes públicos.",
+        ],
+        [
+            "Madura y con experiencia en el sector público.",
+            "Aprovecha los sistemas actuales del INVIMA.",
+            "Equipo sólido.",
+        ],
+        [
+            "La detección en redes sociales es limitada.",
+            "Menos innovadora que otras propuestas.",
+            "El costo del piloto es alto frente a lo que agrega.",
+        ],
+        (True, "selected_top_score", "Segundo puntaje del reto: madura y de bajo riesgo para el piloto."),
+    ),
+    "grupo-vision-uniandina": _app(
+        [[3, 4, 2, 3, 2], [3, 4, 2, 2, 2], [2, 3, 2, 3, 2]],
+        [
+            "Cubre una parte del reto: las falsificaciones que solo se ven en la foto.",
+            "El reconocimiento de empaques falsificados es la idea más novedosa del reto.",
+            "Prototipo de investigación (TRL 4): el piloto necesitará acompañamiento.",
+            "Grupo de investigación reconocido, con estudiantes de doctorado.",
+            "Sin modelo de negocio claro fuera de la universidad.",
+        ],
+        [
+            "La propuesta más innovadora.",
+            "Complementa a las soluciones de rastreo.",
+            "Costo bajo.",
+        ],
+        [
+            "Lejos todavía de producción.",
+            "Necesita un socio para operar el servicio.",
+            "No cubre el rastreo de anuncios.",
+        ],
+        (
+            True,
+            "selected_fit",
+            "Tercer puntaje; su reconocimiento de empaques complementa a las otras dos soluciones.",
+        ),
+    ),
+    "semillero-ia-unal": _app(
+        [[2, 2, 1, 1, 1], [2, 2, 1, 2, 1], [1, 2, 1, 1, 1]],
+        [
+            "Busca palabras clave en redes: encuentra anuncios, pero sin cruzarlos con el registro.",
+            "Técnica conocida.",
+            "Prototipo de estudiantes, sin pruebas con datos reales.",
+            "Equipo motivado, con poca experiencia.",
+            "No hay plan para mantener el servicio.",
+        ],
+        [
+            "Muy bajo costo.",
+            "Entusiasmo y disposición a aprender.",
+            "Código abierto.",
+        ],
+        [
+            "Madurez insuficiente para un piloto.",
+            "Muchos falsos positivos esperables.",
+            "Sin plan de sostenibilidad.",
+        ],
+        (False, "trl_too_low", "Cuarto puntaje: una buena idea que aún no está madura para un piloto."),
+    ),
+    # Consumer complaints (SIC)
+    "lexia-legaltech": _app(
+        [[4, 3, 3, 3, 3], [4, 4, 3, 3, 2], [3, 3, 3, 3, 3]],
+        [
+            "Clasifica, prioriza y agrupa: responde a todo lo que pide la Superintendencia.",
+            "Modelos de lenguaje ajustados al derecho del consumidor colombiano.",
+            "Probada con expedientes judiciales; falta probarla con quejas.",
+            "Equipo que combina datos y derecho del consumidor.",
+            "Licencia anual; el mercado de otras superintendencias es claro.",
+        ],
+        [
+            "Cubre todas las funcionalidades.",
+            "Conoce la norma de protección al consumidor.",
+            "Agrupa los casos masivos.",
+        ],
+        [
+            "No ha trabajado con quejas de consumidores todavía.",
+            "El modelo de negocio depende de pocas entidades.",
+            "La integración con el sistema de trámites no está descrita.",
+        ],
+        (True, "selected_top_score", "El mejor puntaje del reto: clasifica, prioriza y agrupa las quejas."),
+    ),
+    "escucha-activa": _app(
+        [[3, 3, 3, 3, 3], [3, 3, 4, 3, 3], [3, 3, 3, 4, 3]],
+        [
+            "Clasifica por motivo y emoción; la asignación al grupo competente es menos precisa.",
+            "Une texto y voz en un mismo modelo.",
+            "En producción con dos bancos: TRL 7.",
+            "Equipo con experiencia en centros de contacto.",
+            "Clientes privados y públicos; escalable.",
+        ],
+        [
+            "Madura y en producción.",
+            "Incluye las llamadas, no solo las quejas escritas.",
+            "Buen tablero para los directivos.",
+        ],
+        [
+            "No conoce la norma de protección al consumidor.",
+            "La agrupación de casos masivos no está descrita.",
+            "Costo del piloto alto.",
+        ],
+        (True, "selected_top_score", "Segundo puntaje del reto: madura y con canales de voz y texto."),
+    ),
+    "robotica-llanera": _app(
+        [[2, 1, 3, 2, 2], [1, 1, 3, 2, 2], [2, 2, 2, 2, 2]],
+        [
+            "Automatiza la digitación, pero no clasifica ni prioriza las quejas.",
+            "RPA sin componente de lenguaje: poco innovador para este reto.",
+            "Robots probados en otras entidades.",
+            "Equipo pequeño con experiencia en RPA.",
+            "Precio bajo, pero el reto pide más.",
+        ],
+        ["Rápido de implementar.", "Precio bajo.", "Experiencia con entidades territoriales."],
+        [
+            "No responde a la clasificación, el centro del reto.",
+            "Ninguna tecnología de lenguaje.",
+            "Depende de los funcionarios para clasificar.",
+        ],
+        (False, "out_of_scope", "Tercer puntaje: automatiza la digitación, pero no clasifica las quejas."),
+    ),
+    # Housing credit for self-employed and informal workers (Fondo Nacional del Ahorro)
+    "nido-fintech": _app(
+        [[4, 4, 3, 3, 3], [4, 4, 3, 4, 3], [3, 4, 3, 3, 3]],
+        [
+            "Puntaje explicable para independientes: exactamente lo que busca el Fondo.",
+            "Datos alternativos con consentimiento y explicaciones para el usuario.",
+            "En operación con una cooperativa; el sandbox permite probarlo sin riesgo.",
+            "Equipo con experiencia en riesgo y cumplimiento.",
+            "Cobro por solicitud evaluada; otros fondos de vivienda son clientes posibles.",
+        ],
+        [
+            "Responde al reto de principio a fin.",
+            "Explicable para el analista y para el usuario.",
+            "Cumplimiento de datos personales bien pensado.",
+        ],
+        [
+            "Sin clientes públicos todavía.",
+            "Los datos de billeteras digitales dependen de acuerdos con terceros.",
+            "El costo del piloto es el más alto del reto.",
+        ],
+        (
+            True,
+            "selected_top_score",
+            "El mejor puntaje del reto: un puntaje explicable con datos autorizados.",
+        ),
+    ),
+    "trebol-analitica": _app(
+        [[3, 3, 3, 3, 3], [3, 3, 4, 3, 2], [4, 3, 3, 3, 3]],
+        [
+            "Estima los ingresos; el Fondo tendría que integrarlo a su propio modelo de riesgo.",
+            "Analítica conocida aplicada a un problema nuevo para el Fondo.",
+            "TRL 8 con cooperativas: el piloto es viable.",
+            "Equipo estable, con estadísticos.",
+            "Modelo de negocio probado en microfinanzas.",
+        ],
+        [
+            "Madura y probada con cooperativas.",
+            "Reemplaza el certificado de ingresos.",
+            "Un socio con datos de microcrédito.",
+        ],
+        [
+            "No da un puntaje completo, solo ingresos.",
+            "Menos explicable para el usuario.",
+            "La escala del Fondo es mucho mayor que la de sus clientes.",
+        ],
+        (True, "selected_top_score", "Segundo puntaje del reto: una estimación de ingresos ya probada."),
+    ),
+    "firmaya": _app(
+        [[1, 2, 4, 3, 3], [1, 1, 4, 3, 3], [1, 2, 3, 3, 3]],
+        [
+            "Digitaliza la solicitud, pero no resuelve cómo demostrar los ingresos.",
+            "Firma electrónica: tecnología conocida.",
+            "Madura y en producción.",
+            "Equipo con experiencia en el sector público.",
+            "Modelo de negocio sólido.",
+        ],
+        ["Madura.", "Clientes públicos.", "Buena experiencia de usuario."],
+        [
+            "No responde al problema del reto.",
+            "Poca innovación.",
+            "El Fondo ya tiene solicitud en línea.",
+        ],
+        (False, "out_of_scope", "Tercer puntaje: digitaliza la solicitud, pero no evalúa el crédito."),
+    ),
+}
+
 EVALUATIONS = [
+    {
+        "lab": "milab",
+        "call": "cohorte-govtech-2025",
+        "staff": "staff@milab.example",
+        "panel": MILAB_PANEL,
+        "reviews_per_application": 3,
+        "disagreement_threshold": "15",
+        "phases": [
+            {
+                "name": {"es": "Evaluación a ciegas", "en": "Blind review"},
+                "can_review": True,
+                "see_others": "after_own",
+                "identities_visible": False,
+            },
+            {
+                "name": {
+                    "es": "Comité de preselección (identidades visibles)",
+                    "en": "Preselection committee",
+                },
+                "can_review": False,
+                "see_others": "always",
+                "identities_visible": True,
+            },
+        ],
+        "conflict": None,
+        "applications": MILAB_2025_APPLICATIONS,
+        "consensus": None,
+        "withheld": [],
+    },
     {
         "lab": "govtech-lab-luxembourg",
         "call": "bye-bye-robots",
@@ -448,6 +720,31 @@ EVALUATIONS = [
 
 # Feedback letters: one template per lab language. Placeholders: services.FEEDBACK_PLACEHOLDERS.
 FEEDBACK_TEMPLATES = {
+    "milab": {
+        "es": (
+            "Resultado de su postulación a {call}",
+            "Hola, {organisation}:\n\n"
+            "Gracias por postularse a «{call}» para el reto «{challenge}». Tres evaluadores leyeron las "
+            "postulaciones, primero sin saber quién las presentaba.\n\n"
+            "Decisión: {decision}\nMotivo: {reason}\nSu posición entre las postulaciones: {rank_band}\n\n"
+            "Sus puntajes (promedio de los evaluadores, por criterio):\n{scores}\n\n"
+            "Lo que escribieron los evaluadores:\n{comments}\n\n"
+            "Si quiere conversar sobre esta retroalimentación, responda a este mensaje en los próximos 15 "
+            "días.\n\n"
+            "MiLAB — Laboratorio GovTech y de Impacto Público",
+        ),
+        "en": (
+            "The result of your application to {call}",
+            "Dear {organisation},\n\n"
+            "Thank you for applying to “{call}” for the challenge “{challenge}”. Three evaluators read the "
+            "applications, first without knowing who had applied.\n\n"
+            "Decision: {decision}\nWhy: {reason}\nYour position among the applications: {rank_band}\n\n"
+            "Your scores (the evaluators' mean per criterion):\n{scores}\n\n"
+            "What the evaluators wrote:\n{comments}\n\n"
+            "If you would like to talk about this feedback, reply to this message within 15 days.\n\n"
+            "MiLAB — GovTech and Public Impact Laboratory",
+        ),
+    },
     "govtech-lab-luxembourg": {
         "en": (
             "Bye bye Robots!: the result of your application",
