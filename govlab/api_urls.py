@@ -7,10 +7,13 @@ from govlab.accounts.api import register as register_accounts
 from govlab.accounts.api import urlpatterns as accounts_urlpatterns
 from govlab.calls.api import register as register_calls
 from govlab.challenges.api import register as register_challenges
+from govlab.demoday.api import register as register_demoday
 from govlab.evaluation.api import register as register_evaluation
 from govlab.labs.api import register as register_labs
 from govlab.notifications.api import register as register_notifications
 from govlab.organisations.api import register as register_organisations
+from govlab.pilots.api import register as register_pilots
+from govlab.strengthening.api import register as register_strengthening
 from govlab.taxonomy.api import register as register_taxonomy
 
 router = DefaultRouter()
@@ -22,6 +25,9 @@ register_notifications(router)
 register_challenges(router)
 register_calls(router)
 register_evaluation(router)
+register_strengthening(router)
+register_pilots(router)
+register_demoday(router)
 
 app_name = "api"
 urlpatterns = [*accounts_urlpatterns, path("", include(router.urls))]

@@ -26,6 +26,9 @@ urlpatterns += i18n_patterns(
     path("challenges/", include("govlab.challenges.urls")),
     path("calls/", include("govlab.calls.urls")),
     path("evaluation/", include("govlab.evaluation.urls")),
+    path("strengthening/", include("govlab.strengthening.urls")),
+    path("pilots/", include("govlab.pilots.urls")),
+    path("demo-day/", include("govlab.demoday.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=False,
 )
