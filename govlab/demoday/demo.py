@@ -1,0 +1,172 @@
+"""Demo data: the Demo Day of MiLAB's 2025 cohort (call ``milab/cohorte-govtech-2025``), run through the
+services like a lab would: the agenda of the preselected pitches, four weighted criteria, a jury of four
+(one of whom declares a conflict of interest with one pitch), every juror's scores, scoring closed, and a
+solution selected per challenge with the jury's reasons and feedback to the other solvers.
+
+Idempotent: a call that already has a Demo Day is left alone; nothing happens when the call, its lab's
+team or its preselected cohort is missing (returns {}).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import Counter
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from govlab.calls.models import Call
+from govlab.evaluation.demo import _person
+from govlab.evaluation.selectors import preselected_applications
+
+from . import services
+from .enums import DemoDayStatus, JurorRole
+from .models import DemoDay
+
+LAB, CALL, STAFF = "milab", "cohorte-govtech-2025", "staff@milab.example"
+
+SCALE = [
+    {"value": 1, "label": {"es": "Insuficiente", "en": "Poor"}},
+    {"value": 2, "label": {"es": "Débil", "en": "Weak"}},
+    {"value": 3, "label": {"es": "Aceptable", "en": "Fair"}},
+    {"value": 4, "label": {"es": "Bueno", "en": "Good"}},
+    {"value": 5, "label": {"es": "Excelente", "en": "Excellent"}},
+]
+CRITERIA = [
+    {
+        "name": {"es": "Impacto en el problema", "en": "Impact on the problem"},
+        "description": {
+            "es": "¿Cuánto resuelve el reto de la entidad, según el piloto?",
+            "en": "How much does it solve the entity's challenge, judging by the pilot?",
+        },
+        "weight": "35",
+        "scale": SCALE,
+    },
+    {
+        "name": {"es": "Viabilidad de implementación", "en": "Feasibility of implementation"},
+        "weight": "25",
+        "scale": SCALE,
+    },
+    {"name": {"es": "Relación calidad-precio", "en": "Value for money"}, "weight": "20", "scale": SCALE},
+    {"name": {"es": "Escalabilidad", "en": "Scalability"}, "weight": "20", "scale": SCALE},
+]
+# (e-mail, name, role): demo people made here (password govlab-demo-2026).
+JURY = [
+    ("jurado@milab.example", "Valentina Cárdenas", JurorRole.CHAIR),
+    ("jurado2@milab.example", "Héctor Salazar", JurorRole.MEMBER),
+    ("jurado3@milab.example", "Paula Andrea Mejía", JurorRole.MEMBER),
+    ("jurado4@milab.example", "Mauricio Ocampo", JurorRole.MEMBER),
+]
+CONFLICT_REASON = "Fui asesor de esta empresa en 2024; me declaro impedido."
+REASONS = (
+    "Mayor impacto demostrado en el piloto, un plan de implementación realista con el equipo de la "
+    "entidad y un costo dentro del presupuesto."
+)
+FEEDBACK = (
+    "El jurado valoró su propuesta y su trabajo durante el programa. No fue seleccionada porque otra "
+    "solución demostró más impacto en el piloto. Le animamos a presentarse a las próximas convocatorias."
+)
+
+
+def _level(rank: int, juror: int, criterion: int) -> int:
+    """A deterministic level: better ranked pitches score higher; jurors and criteria vary a little."""
+    return max(1, min(5, 5 - rank - ((juror + criterion) % 3 == 2)))
+
+
+def load() -> dict[str, int]:
+    created: Counter = Counter()
+    call = Call.objects.filter(lab__slug=LAB, slug=CALL).select_related("lab").first()
+    if call is None:
+        return {}
+    staff = get_user_model().objects.filter(email__iexact=STAFF).first()
+    cohort = list(preselected_applications(call))
+    if staff is None or not cohort:
+        return {}
+    if DemoDay.objects.filter(call=call).exists():
+        created["demo_days_skipped"] += 1
+        return dict(created)
+    with transaction.atomic():
+        _run(call, staff, cohort, created)
+    return dict(created)
+
+
+def _run(call, staff, cohort, created: Counter) -> None:
+    zone = zoneinfo.ZoneInfo(call.lab.time_zone or "UTC")
+    day = (timezone.now() - dt.timedelta(days=14)).astimezone(zone).date()
+    starts = dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone)
+    demo_day = services.demo_day_create(
+        call=call,
+        by=staff,
+        title={"es": "Demo Day — Cohorte GovTech 2025", "en": "Demo Day — GovTech cohort 2025"},
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=5),
+        place="Auditorio MiLAB, Bogotá",
+        link="https://milab.example/demo-day-2025",
+        description={
+            "es": "Los equipos preseleccionados presentan sus soluciones y los resultados de sus pilotos.",
+            "en": "The preselected teams present their solutions and the results of their pilots.",
+        },
+    )
+    created["demo_days"] += 1
+    criteria = services.criteria_set(demo_day=demo_day, by=staff, criteria=CRITERIA)
+    created["criteria"] += len(criteria)
+    for order, application in enumerate(cohort, start=1):
+        services.pitch_save(
+            demo_day=demo_day,
+            by=staff,
+            application=application,
+            order=order,
+            starts_at=starts + dt.timedelta(minutes=15 * (order - 1)),
+            minutes=12,
+        )
+        created["pitches"] += 1
+    members = []
+    for email, name, role in JURY:
+        user = _person(email, name, "es", call.lab.time_zone or "UTC", created)
+        members.append(services.juror_add(demo_day=demo_day, user=user, role=role, by=staff))
+        created["jurors"] += 1
+    services.demo_day_set_status(demo_day=demo_day, status=DemoDayStatus.SCORING_OPEN, by=staff)
+    by_challenge: dict[int, list] = {}
+    for application in cohort:
+        by_challenge.setdefault(application.challenge_id, []).append(application)
+    conflicted = (members[2].pk, cohort[0].pk)  # one juror declares a conflict with the first pitch
+    for applications in by_challenge.values():
+        for rank, application in enumerate(applications):
+            for j, member in enumerate(members):
+                conflict = (member.pk, application.pk) == conflicted
+                services.jury_declare(
+                    member=member,
+                    application=application,
+                    has_conflict=conflict,
+                    reason=CONFLICT_REASON if conflict else "",
+                    by=member.user,
+                )
+                created["declarations"] += 1
+                if conflict:
+                    continue
+                services.score_save(
+                    member=member,
+                    application=application,
+                    by=member.user,
+                    scores={str(c.pk): _level(rank, j, i) for i, c in enumerate(criteria)},
+                )
+                created["scores"] += len(criteria)
+    services.demo_day_set_status(demo_day=demo_day, status=DemoDayStatus.SCORING_CLOSED, by=staff)
+    from .aggregation import ranking
+
+    rows = ranking(demo_day)
+    for challenge_id, applications in by_challenge.items():
+        ranked = [r for r in rows if r.challenge_id == challenge_id and r.rank is not None]
+        winner_id = ranked[0].application_id if ranked else applications[0].pk
+        winner = next(a for a in applications if a.pk == winner_id)
+        services.select_solution(
+            demo_day=demo_day,
+            challenge=winner.challenge,
+            application=winner,
+            reasons=REASONS,
+            feedback={a.pk: FEEDBACK for a in applications if a.pk != winner.pk},
+            by=staff,
+        )
+        created["selections"] += 1

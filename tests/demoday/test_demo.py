@@ -1,0 +1,92 @@
+"""The Demo Day demo: MiLAB's 2025 cohort through the services, idempotent; nothing without the call.
+
+The first tests build their own preselected ``milab/cohorte-govtech-2025`` call with the fixtures (fast, and
+independent of the other demo data); the last one runs the whole demo loader."""
+
+import pytest
+from django.utils import timezone
+
+from govlab.calls.models import Call
+from govlab.challenges.enums import ChallengeStatus
+from govlab.demoday import aggregation, demo
+from govlab.demoday.enums import DemoDayStatus, JurorRole
+from govlab.demoday.models import DemoDay, JuryDeclaration, JuryMember, JuryScore, Outcome, Pitch, Selection
+from govlab.notifications.models import Notification
+from tests.factories import LabFactory, LabMembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lab(db):
+    return LabFactory(slug="milab", time_zone="America/Bogota")
+
+
+@pytest.fixture
+def milab_cohort(cohort_call, lab):
+    LabMembershipFactory(lab=lab, role="staff", user=UserFactory(email="staff@milab.example"))
+    Call.objects.filter(pk=cohort_call.pk).update(slug=demo.CALL)
+    cohort_call.refresh_from_db()
+    return cohort_call
+
+
+def test_nothing_without_the_cohort_call(db):
+    assert demo.load() == {}
+    assert not DemoDay.objects.exists()
+
+
+def test_demo_runs_the_whole_demo_day_once(milab_cohort):
+    created = demo.load()
+    alpha, beta, _gamma = milab_cohort.cohort
+    assert created == {
+        "demo_days": 1,
+        "criteria": 4,
+        "pitches": 2,
+        "users": 4,
+        "email_addresses": 4,
+        "jurors": 4,
+        "declarations": 8,
+        "scores": 4 * 7,
+        "selections": 1,
+    }
+    day = DemoDay.objects.get(call=milab_cohort)
+    assert day.status == DemoDayStatus.DECIDED
+    assert day.starts_at < timezone.now()
+    agenda = Pitch.objects.order_by("order").values_list("application_id", flat=True)
+    assert list(agenda) == [alpha.pk, beta.pk]
+    assert [c.weight for c in day.criteria.order_by("position")] == [35, 25, 20, 20]
+    jury = list(JuryMember.objects.filter(demo_day=day).select_related("user").order_by("pk"))
+    assert [m.user.email for m in jury] == [email for email, _name, _role in demo.JURY]
+    assert jury[0].role == JurorRole.CHAIR
+    conflict = JuryDeclaration.objects.get(has_conflict=True)
+    assert (conflict.member_id, conflict.application_id) == (jury[2].pk, alpha.pk)
+    assert not JuryScore.objects.filter(member=jury[2], application=alpha).exists()
+    rows = aggregation.ranking(day)
+    assert [(r.application_id, r.rank, r.n_jurors) for r in rows] == [(alpha.pk, 1, 3), (beta.pk, 2, 4)]
+    selection = Selection.objects.get()
+    assert selection.application_id == alpha.pk
+    assert selection.reasons == demo.REASONS
+    assert Outcome.objects.get(application=beta).feedback == demo.FEEDBACK
+    alpha.challenge.refresh_from_db()
+    assert alpha.challenge.status == ChallengeStatus.SOLUTION_SELECTED
+    assert Notification.objects.filter(kind="demoday.not_selected", recipient=beta.member).count() == 1
+    # A second run creates nothing.
+    assert demo.load() == {"demo_days_skipped": 1}
+    assert DemoDay.objects.count() == 1
+    assert JuryScore.objects.count() == 28
+
+
+def test_the_full_demo_has_a_milab_demo_day_with_a_winner_per_challenge(db):
+    from govlab.demo.loader import load
+
+    load()
+    demo.load()  # in case the loader's chain stopped before the Demo Day (a phase without a demo yet)
+    call = Call.objects.filter(lab__slug="milab", slug=demo.CALL).first()
+    if call is None:
+        pytest.skip("The demo has no MiLAB 2025 cohort call yet.")
+    day = DemoDay.objects.get(call=call)
+    assert day.status == DemoDayStatus.DECIDED
+    challenges = set(Pitch.objects.filter(demo_day=day).values_list("application__challenge_id", flat=True))
+    assert set(Selection.objects.filter(demo_day=day).values_list("challenge_id", flat=True)) == challenges
+    assert JuryDeclaration.objects.filter(member__demo_day=day, has_conflict=True).count() == 1
+    assert demo.load() == {"demo_days_skipped": 1}
