@@ -26,9 +26,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
 from govlab.core.i18n import pick
+from govlab.demoday.selectors import public_selections_for_challenge
 from govlab.labs.models import Lab
 from govlab.organisations.models import Organisation
 from govlab.organisations.selectors import user_organisation_roles
+from govlab.pilots.selectors import public_pilots_for_challenge
 
 from . import selectors, services
 from .enums import (
@@ -115,6 +117,9 @@ def challenge_detail(request, reference):
         "can_characterise": can_private and user.has_perm("challenges.characterise_challenge", challenge),
         "entity_transitions": _entity_transitions(user, challenge),
         "can_screen": user.has_perm("challenges.screen_challenge", challenge),
+        # Phase 4 in public: the solution the Demo Day selected, and every decided pilot (failures too).
+        "selections": public_selections_for_challenge(challenge),
+        "pilots": list(public_pilots_for_challenge(challenge)),
     }
     if can_private and challenge.status in ENTITY_EDITABLE:
         context["submission_gaps"] = services.challenge_submission_gaps(challenge)
