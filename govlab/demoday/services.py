@@ -518,7 +518,9 @@ def juror_remove(*, member: JuryMember, by) -> JuryMember:
 
 
 def _require_juror(member: JuryMember, by) -> None:
-    member.refresh_from_db(fields=["removed_at", "role"])
+    # The juror's row, locked: a removal at the same moment waits for this write, or this one sees it.
+    current = JuryMember.objects.select_for_update().values("removed_at", "role").get(pk=member.pk)
+    member.removed_at, member.role = current["removed_at"], current["role"]
     if member.user_id != getattr(by, "pk", None):
         raise refuse(_("Only the juror can do this."), "not_allowed")
     if member.removed_at is not None:
