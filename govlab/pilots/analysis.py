@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import stats
@@ -83,19 +84,27 @@ def group_label(key: str) -> str:
     return str(Group(key).label)
 
 
+def _decimal(value: float, places: int, *, signed: bool = False) -> str:
+    """A number in the reader's language (decimal comma where it is the custom), "+" when asked."""
+    text = number_format(round(value, places), decimal_pos=places)
+    return f"+{text}" if signed and value >= 0 else text
+
+
 def _number(value: float | None, is_rate: bool, *, signed: bool = False) -> str:
     if value is None:
         return "—"
     if is_rate:
-        text = f"{value * 100:+.1f}" if signed else f"{value * 100:.1f}"
+        text = _decimal(value * 100, 1, signed=signed)
         return text + (_(" points") if signed else "%")
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
+    return _decimal(value, 2, signed=signed)
 
 
 def _p(value: float | None) -> str:
     if value is None:
         return "—"
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+    if value < 0.001:
+        return f"p < {number_format(0.001, decimal_pos=3)}"
+    return f"p = {number_format(round(value, 3), decimal_pos=3)}"
 
 
 def _test(metric: Metric, design: str, reference: list[float], treated: list[float]) -> stats.Result:
@@ -115,14 +124,12 @@ def _sentence(item: MetricAnalysis, unit: str) -> str:
             "metric": metric.name,
             "reason": str(stats.REASONS.get(stats.NO_DATA, "")).lower(),
         }
-    reference_label = (
-        _("the baseline value") if item.compared_to_baseline_value else item.reference.label.lower()
-    )
+    reference_label = _("the baseline value") if item.compared_to_baseline_value else item.reference.label
     parts.append(
         _("“%(metric)s”: %(treated_label)s: %(treated)s%(unit)s; %(reference_label)s: %(reference)s%(unit)s")
         % {
             "metric": metric.name,
-            "treated_label": item.treated.label.lower(),
+            "treated_label": item.treated.label,
             "treated": _number(result.estimate_b, rate),
             "reference_label": reference_label,
             "reference": _number(result.estimate_a, rate),
@@ -160,7 +167,9 @@ def _sentence(item: MetricAnalysis, unit: str) -> str:
             % {
                 "baseline": _number(float(metric.baseline), rate),
                 "change": _number(item.change, rate, signed=True),
-                "pct": f" ({item.change_pct:+.1f}%)" if item.change_pct is not None and not rate else "",
+                "pct": f" ({_decimal(item.change_pct, 1, signed=True)}%)"
+                if item.change_pct is not None and not rate
+                else "",
             }
         )
     if item.target_met is not None:

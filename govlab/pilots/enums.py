@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Design(models.TextChoices):
@@ -18,7 +19,7 @@ class PilotStatus(models.TextChoices):
 
 
 class Decision(models.TextChoices):
-    SCALE = "scale", _("Scale")
+    SCALE = "scale", pgettext_lazy("pilot decision", "Scale")
     ITERATE = "iterate", _("Iterate")
     STOP = "stop", _("Stop")
 

@@ -77,6 +77,7 @@ REASONS: dict[str, str] = {
         "Every observation within each group is the same, so there is no variation to test a difference "
         "against. The difference is shown, but no confidence interval or p-value can be computed."
     ),
+    # xgettext:no-python-format
     DEGENERATE_PROPORTIONS: _(
         "The rate is 0% or 100% in both groups together, so there is no variation to test a difference "
         "against."

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govlab.calls.forms_lab import DateInput, LocalDateTimeField
 from govlab.challenges.forms_lab import apply_errors
@@ -227,7 +228,12 @@ class WorkSessionForm(ZonedForm):
     other_attendees = forms.CharField(
         label=_("Other attendees"), required=False, widget=forms.Textarea, max_length=2000
     )
-    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea, max_length=20000)
+    minutes = forms.CharField(
+        label=pgettext_lazy("meeting notes", "Minutes"),
+        required=False,
+        widget=forms.Textarea,
+        max_length=20000,
+    )
     decisions = forms.CharField(label=_("Decisions"), required=False, widget=forms.Textarea, max_length=5000)
     alignment_issues = forms.CharField(
         label=_("Alignment issues"), required=False, widget=forms.Textarea, max_length=5000

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govlab.core.i18n import TranslatedField, pick
 from govlab.core.uploads import document_upload
@@ -236,7 +237,7 @@ class WorkSession(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("attendees"), blank=True, related_name="+"
     )
     other_attendees = models.TextField(_("other attendees"), blank=True, max_length=2000)
-    minutes = models.TextField(_("minutes"), blank=True, max_length=20000)
+    minutes = models.TextField(pgettext_lazy("meeting notes", "minutes"), blank=True, max_length=20000)
     decisions = models.TextField(_("decisions"), blank=True, max_length=5000)
     alignment_issues = models.TextField(_("alignment issues"), blank=True, max_length=5000)
     hours = models.DecimalField(_("hours"), **HOURS)

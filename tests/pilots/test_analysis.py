@@ -56,7 +56,7 @@ def test_before_after_mean_is_welch_after_minus_before(make_pilot, lab_staff):
     assert item.target_met is True  # lower is better, target 8: 8.0 reaches it
     p_text = "p < 0.001" if result.p_value < 0.001 else f"p = {result.p_value:.3f}"
     assert item.sentence == (
-        "“Waiting time”: after: 8.00 minutes; before: 12.60 minutes (difference -4.60, 95% confidence "
+        "“Waiting time”: After: 8.00 minutes; Before: 12.60 minutes (difference -4.60, 95% confidence "
         f"interval {result.ci_low:+.2f} to {result.ci_high:+.2f}, {p_text}; Welch's t-test "
         "(unequal variances)). The difference is statistically significant. Change against the baseline "
         "(12.00): -4.00 (-33.3%). Target 8.00 minutes met."

@@ -75,7 +75,7 @@ def test_analysis_csv_has_the_page_figures(pilot):
     assert (data["n (A / before)"], data["n (B / after)"]) == ("3", "3")
     assert float(data["Difference (B - A)"]) == pytest.approx(8.1666666667 - 12, abs=1e-9)
     assert data["Target met"] == "No"  # 8.17 minutes, target 8, lower is better
-    assert data["Summary"].startswith("“Waiting time”: after: 8.17 minutes; before: 12.00 minutes")
+    assert data["Summary"].startswith("“Waiting time”: After: 8.17 minutes; Before: 12.00 minutes")
 
 
 def test_xlsx_has_both_sheets_with_numbers(pilot):
