@@ -30,4 +30,10 @@ class Command(BaseCommand):
             self.stdout.write("Challenges demo data loaded.")
         if created["calls_demo"]:
             self.stdout.write("Calls demo data loaded (calls, Q&A, solver profiles and applications).")
+        if created["evaluation_demo"]:
+            self.stdout.write("Evaluation demo data loaded (panels, reviews, preselection, feedback).")
+        if created["demoday_demo"]:
+            self.stdout.write(
+                "Phase 4 demo data loaded (MiLAB's 2025 cohort programme, pilots and Demo Day)."
+            )
         self.stdout.write("Run `manage.py demo_accounts` to see the demo sign-ins.")
