@@ -30,6 +30,8 @@ __all__ = ["Bar", "Series", "comparison_chart", "timeline_chart"]
 WIDTH = 680
 MARGIN_LEFT = 76
 MARGIN_RIGHT = 156  # room for the labels of the baseline and target lines
+LABEL_CHARS = 22  # what fits in that margin at 12 px, per line
+LINE_HEIGHT = 14
 MARGIN_TOP = 28
 PLOT_HEIGHT = 252
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -239,11 +241,24 @@ def _reference_lines(
             f'<line class="reference" x1="{_n(left)}" x2="{_n(right)}" y1="{_n(y)}" y2="{_n(y)}" '
             f'stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>'
         )
-        label_y = y + 4
-        if label_ys and abs(label_y - label_ys[0]) < 15:  # keep the two labels apart
-            label_y = label_ys[0] + (15 if label_y >= label_ys[0] else -15)
+        # A long label ("Línea de base: 3,2 puntos (1–5)") takes two lines in the right margin.
+        wrapped = _wrap(label, LABEL_CHARS)
+        label_y = y + 4 - (LINE_HEIGHT / 2 if len(wrapped) > 1 else 0)
+        gap = LINE_HEIGHT * (len(wrapped) + 0.2)
+        if label_ys and abs(label_y - label_ys[0]) < gap:  # keep the two labels apart
+            label_y = label_ys[0] + (gap if label_y >= label_ys[0] else -gap)
         label_ys.append(label_y)
-        parts.append(_text(right + 8, label_y, label, anchor="start"))
+        if len(wrapped) == 1:
+            parts.append(_text(right + 8, label_y, label, anchor="start"))
+        else:
+            spans = "".join(
+                f'<tspan x="{_n(right + 8)}" dy="{0 if number == 0 else LINE_HEIGHT}">{escape(line)}</tspan>'
+                for number, line in enumerate(wrapped)
+            )
+            parts.append(
+                f'<text x="{_n(right + 8)}" y="{_n(label_y)}" text-anchor="start" font-size="12" '
+                f'fill="{TEXT}">{spans}</text>'
+            )
     return parts
 
 

@@ -425,3 +425,15 @@ def test_format_value(value, text):
 )
 def test_date_ticks(start, end, expected, pattern):
     assert date_ticks(start, end) == (expected, pattern)
+
+
+def test_a_long_reference_label_takes_two_lines_in_the_margin():
+    """ "Línea de base: 3,2 puntos (1–5)" would run off the chart on one line."""
+    with translation.override("es"):
+        root = parse(comparison(unit="puntos (1–5)", baseline=3.2, target=4))
+    labels = [
+        [span.text for span in element.iter(f"{SVG}tspan")] or [element.text]
+        for element in root.iter(f"{SVG}text")
+        if "".join(element.itertext()).startswith(("Línea de base", "Meta"))
+    ]
+    assert labels == [["Línea de base: 3,2", "puntos (1–5)"], ["Meta: 4 puntos (1–5)"]]
