@@ -73,7 +73,7 @@ class Pitch(models.Model):
     class Meta:
         verbose_name = _("pitch")
         verbose_name_plural = _("pitches")
-        ordering = ["demo_day", "order", "pk"]
+        ordering = ["demo_day_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["demo_day", "application"], name="pitch_once")]
 
     def __str__(self) -> str:
@@ -96,7 +96,7 @@ class DemoDayCriterion(models.Model):
     class Meta:
         verbose_name = _("Demo Day criterion")
         verbose_name_plural = _("Demo Day criteria")
-        ordering = ["demo_day", "position", "pk"]
+        ordering = ["demo_day_id", "position", "pk"]
 
     def __str__(self) -> str:
         return pick(self.name).text
@@ -119,7 +119,7 @@ class JuryMember(models.Model):
     class Meta:
         verbose_name = _("jury member")
         verbose_name_plural = _("jury members")
-        ordering = ["demo_day", "pk"]
+        ordering = ["demo_day_id", "pk"]
         constraints = [models.UniqueConstraint(fields=["demo_day", "user"], name="juror_once_per_demo_day")]
 
     def __str__(self) -> str:
@@ -148,7 +148,7 @@ class JuryDeclaration(models.Model):
     class Meta:
         verbose_name = _("jury conflict-of-interest declaration")
         verbose_name_plural = _("jury conflict-of-interest declarations")
-        ordering = ["application", "member"]
+        ordering = ["application_id", "member_id"]
         constraints = [
             models.UniqueConstraint(fields=["member", "application"], name="jury_declaration_once")
         ]
@@ -170,7 +170,7 @@ class JuryScore(models.Model):
     class Meta:
         verbose_name = _("jury score")
         verbose_name_plural = _("jury scores")
-        ordering = ["application", "member", "criterion"]
+        ordering = ["application_id", "member_id", "criterion_id"]
         constraints = [
             models.UniqueConstraint(fields=["member", "application", "criterion"], name="jury_score_once")
         ]
@@ -201,7 +201,7 @@ class Selection(models.Model):
     class Meta:
         verbose_name = _("selection")
         verbose_name_plural = _("selections")
-        ordering = ["demo_day", "challenge", "pk"]
+        ordering = ["demo_day_id", "challenge_id", "pk"]
 
     def __str__(self) -> str:
         return f"{self.challenge} → {self.application}"
@@ -224,7 +224,7 @@ class Outcome(models.Model):
     class Meta:
         verbose_name = _("Demo Day outcome")
         verbose_name_plural = _("Demo Day outcomes")
-        ordering = ["demo_day", "application"]
+        ordering = ["demo_day_id", "application_id"]
 
     def __str__(self) -> str:
         return f"{self.application}: {self.selected}"

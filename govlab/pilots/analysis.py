@@ -19,6 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -232,8 +234,9 @@ def analyse(pilot: Pilot, metrics: list[Metric] | None = None) -> PilotAnalysis:
         metrics = list(Metric.objects.filter(pilot=pilot).select_related("hypothesis"))
     rows = defaultdict(list)
     count = 0
+    # The values as floats from the database: no Decimal per observation (a third of the time at 100,000).
     for metric_id, group, value, day in Observation.objects.filter(pilot=pilot).values_list(
-        "metric_id", "group", "value", "observed_on"
+        "metric_id", "group", Cast("value", FloatField()), "observed_on"
     ):
         rows[metric_id].append((group, value, day))
         count += 1

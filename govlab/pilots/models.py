@@ -96,7 +96,7 @@ class Pilot(models.Model):
     class Meta:
         verbose_name = _("pilot")
         verbose_name_plural = _("pilots")
-        ordering = ["call", "challenge", "pk"]
+        ordering = ["call_id", "challenge_id", "pk"]
         indexes = [models.Index(fields=["challenge", "status"], name="pilot_challenge_status_idx")]
 
     def __str__(self) -> str:
@@ -118,7 +118,7 @@ class PilotParticipants(models.Model):
     class Meta:
         verbose_name = _("pilot participants")
         verbose_name_plural = _("pilot participants")
-        ordering = ["pilot", "sector"]
+        ordering = ["pilot_id", "sector"]
         constraints = [models.UniqueConstraint(fields=["pilot", "sector"], name="pilot_participants_once")]
 
     def __str__(self) -> str:
@@ -133,7 +133,7 @@ class Hypothesis(models.Model):
     class Meta:
         verbose_name = _("hypothesis")
         verbose_name_plural = _("hypotheses")
-        ordering = ["pilot", "order", "pk"]
+        ordering = ["pilot_id", "order", "pk"]
 
     def __str__(self) -> str:
         return self.statement[:80]
@@ -164,7 +164,7 @@ class Metric(models.Model):
     class Meta:
         verbose_name = _("metric")
         verbose_name_plural = _("metrics")
-        ordering = ["pilot", "order", "pk"]
+        ordering = ["pilot_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["pilot", "code"], name="metric_code_per_pilot")]
 
     def __str__(self) -> str:
@@ -182,7 +182,7 @@ class PilotUnit(models.Model):
     class Meta:
         verbose_name = _("pilot unit")
         verbose_name_plural = _("pilot units")
-        ordering = ["pilot", "code"]
+        ordering = ["pilot_id", "code"]
         constraints = [models.UniqueConstraint(fields=["pilot", "code"], name="pilot_unit_code_once")]
 
     def __str__(self) -> str:
@@ -202,7 +202,7 @@ class ObservationImport(models.Model):
     class Meta:
         verbose_name = _("observation import")
         verbose_name_plural = _("observation imports")
-        ordering = ["pilot", "-imported_at", "-pk"]
+        ordering = ["pilot_id", "-imported_at", "-pk"]
 
     def __str__(self) -> str:
         return self.file_name
@@ -234,7 +234,7 @@ class Observation(models.Model):
     class Meta:
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
-        ordering = ["pilot", "metric", "observed_on", "pk"]
+        ordering = ["pilot_id", "metric_id", "observed_on", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["metric", "unit", "observed_on", "group"],

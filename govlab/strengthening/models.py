@@ -71,7 +71,7 @@ class CohortMember(models.Model):
     class Meta:
         verbose_name = _("cohort member")
         verbose_name_plural = _("cohort members")
-        ordering = ["programme", "application__challenge_id", "pk"]
+        ordering = ["programme_id", "application__challenge_id", "pk"]
 
     def __str__(self) -> str:
         return f"{self.application.reference} {self.application.organisation}"
@@ -100,7 +100,7 @@ class Bootcamp(models.Model):
     class Meta:
         verbose_name = _("bootcamp")
         verbose_name_plural = _("bootcamps")
-        ordering = ["programme", "starts_at", "pk"]
+        ordering = ["programme_id", "starts_at", "pk"]
 
     def __str__(self) -> str:
         return self.topic
@@ -124,7 +124,7 @@ class BootcampRegistration(models.Model):
     class Meta:
         verbose_name = _("bootcamp registration")
         verbose_name_plural = _("bootcamp registrations")
-        ordering = ["bootcamp", "pk"]
+        ordering = ["bootcamp_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["bootcamp", "person"], name="bootcamp_registration_once"),
         ]
@@ -151,7 +151,7 @@ class Mentor(models.Model):
     class Meta:
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
-        ordering = ["lab", "user__full_name", "pk"]
+        ordering = ["lab_id", "user__full_name", "pk"]
         constraints = [models.UniqueConstraint(fields=["lab", "user"], name="mentor_once_per_lab")]
 
     def __str__(self) -> str:
@@ -168,7 +168,7 @@ class MentorAssignment(models.Model):
     class Meta:
         verbose_name = _("mentor assignment")
         verbose_name_plural = _("mentor assignments")
-        ordering = ["member", "pk"]
+        ordering = ["member_id", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["mentor", "member"],
@@ -194,7 +194,7 @@ class MentoringSession(models.Model):
     class Meta:
         verbose_name = _("mentoring session")
         verbose_name_plural = _("mentoring sessions")
-        ordering = ["member", "-held_on", "pk"]
+        ordering = ["member_id", "-held_on", "pk"]
 
     def __str__(self) -> str:
         return f"{self.member} / {self.held_on}"
@@ -215,7 +215,7 @@ class AgreedAction(models.Model):
     class Meta:
         verbose_name = _("agreed action")
         verbose_name_plural = _("agreed actions")
-        ordering = ["member", "due_on", "pk"]
+        ordering = ["member_id", "due_on", "pk"]
 
     def __str__(self) -> str:
         return self.description
@@ -247,7 +247,7 @@ class WorkSession(models.Model):
     class Meta:
         verbose_name = _("work session")
         verbose_name_plural = _("work sessions")
-        ordering = ["programme", "-held_at", "pk"]
+        ordering = ["programme_id", "-held_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.challenge} / {self.held_at:%Y-%m-%d}"
@@ -286,7 +286,7 @@ class Milestone(models.Model):
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        ordering = ["member", "due_on", "pk"]
+        ordering = ["member_id", "due_on", "pk"]
 
     def __str__(self) -> str:
         return self.title
@@ -316,7 +316,7 @@ class HoursEntry(models.Model):
     class Meta:
         verbose_name = _("hours entry")
         verbose_name_plural = _("hours entries")
-        ordering = ["programme", "-worked_on", "pk"]
+        ordering = ["programme_id", "-worked_on", "pk"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.hours} h"
@@ -340,7 +340,7 @@ class TrlAssessment(models.Model):
     class Meta:
         verbose_name = _("TRL assessment")
         verbose_name_plural = _("TRL assessments")
-        ordering = ["member", "assessed_on", "created_at", "pk"]
+        ordering = ["member_id", "assessed_on", "created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.member} TRL {self.level} ({self.kind})"
