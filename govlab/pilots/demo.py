@@ -1,17 +1,25 @@
-"""Demo data: pilots of preselected solutions, through the services (so they are audited as in real use),
-dated relative to today.
+"""Demo data: pilots of preselected solutions, through the services (so they are audited as in real use).
 
-MiLAB's 2025 cohort (call ``milab/cohorte-govtech-2025``), one pilot per challenge where it can:
+MiLAB's 2025 cohort (call ``milab/cohorte-govtech-2025``), one pilot per challenge where it can, dated on
+the call's own calendar (``strengthening.demo.cohort_calendar``): the solvers piloted their MVP in real
+conditions during the strengthening programme (2 June → 26 September 2025), from about 1 July to
+19 September 2025, and every pilot was decided before the Demo Day (16 October 2025):
 
-1. a before/after pilot that meets its target (response time down from 15 to about 9 days), decided
-   "scale"; its observations come from a CSV file the solver imported;
-2. an A/B pilot across four service points (two per arm, set by hand) that does not reach its target
-   (satisfaction 3.5 against 4.0), decided "stop" — kept and shown as learning, with its lessons;
-3. a randomised pilot: twelve offices assigned to the arms by a seed the platform drew and recorded;
-   observation has ended and it awaits its decision.
+1. a before/after pilot (baseline 3 → 30 June, pilot 1 July → 19 September) that meets its target
+   (response time down from 15 to about 9 days), decided "scale"; its observations come from a CSV file
+   the solver imported;
+2. an A/B pilot across four service points (two per arm, set by hand; 8 July → 12 September) that does not
+   reach its target (satisfaction 3.5 against 4.0), decided "stop" — kept and shown as learning, with its
+   lessons;
+3. a randomised pilot (15 July → 19 September): twelve offices assigned to the arms by a seed the platform
+   drew and recorded before the start; it meets its target on a small sample, decided "iterate" (a larger
+   round before scaling).
+
+The services stamp "now" on what they record (started, randomised, imported, decided); those stamps are
+then set to the day it happened in the story, as the calls demo does for its applications.
 
 GovTech Lab Luxembourg's "Bye bye Robots!": a "human first" call-routing pilot (before/after; the share
-of calls reaching a person and the waiting time), running.
+of calls reaching a person and the waiting time), running now: dated relative to today, the live example.
 
 Nothing happens if a call or its preselection is missing; an application that has a pilot is left alone,
 so a second run creates nothing.
@@ -29,10 +37,11 @@ from django.utils import timezone
 from govlab.calls.models import Call
 from govlab.evaluation.selectors import preselected_applications
 from govlab.organisations.selectors import organisation_people
+from govlab.strengthening.demo import CohortCalendar, cohort_calendar
 
 from . import services
 from .enums import Decision, Design
-from .models import Pilot
+from .models import Observation, ObservationImport, Pilot
 
 MILAB, MILAB_CALL, MILAB_STAFF = "milab", "cohorte-govtech-2025", "staff@milab.example"
 LUX, LUX_CALL, LUX_STAFF = (
@@ -78,8 +87,21 @@ def _days(start: dt.date, count: int, step: int = 1) -> list[dt.date]:
 # --- MiLAB ---------------------------------------------------------------------------------------------
 
 
-def _milab_before_after(application, staff, today, created: Counter) -> Pilot:
-    baseline, start = today - dt.timedelta(days=84), today - dt.timedelta(days=56)
+def _stamp(pilot: Pilot, calendar: CohortCalendar, *, created_on, decided_on, recorded_on) -> None:
+    """Date what the services stamped "now" on the day it happened in the story."""
+    at = calendar.at
+    Observation.objects.filter(pilot=pilot, batch__isnull=True).update(created_at=at(recorded_on, 17))
+    Pilot.objects.filter(pk=pilot.pk).update(
+        created_at=at(created_on, 11),
+        started_at=at(pilot.starts_on, 8),
+        decided_at=at(decided_on, 10),
+        updated_at=at(decided_on, 10),
+    )
+
+
+def _milab_before_after(application, staff, calendar: CohortCalendar, created: Counter) -> Pilot:
+    baseline, start = calendar.day(1), calendar.day(29)
+    ends = calendar.ends_on - dt.timedelta(days=7)
     pilot = services.pilot_create(
         application=application,
         by=staff,
@@ -92,7 +114,7 @@ def _milab_before_after(application, staff, today, created: Counter) -> Pilot:
         design=Design.BEFORE_AFTER,
         baseline_starts_on=baseline,
         starts_on=start,
-        ends_on=today - dt.timedelta(days=8),
+        ends_on=ends,
         sites="Ventanilla única de la entidad, Bogotá",
         budget="45000000",
         risks="Resistencia del equipo de atención; picos de demanda a fin de mes.",
@@ -123,13 +145,16 @@ def _milab_before_after(application, staff, today, created: Counter) -> Pilot:
     lines = ["metric,period,observed_on,value,note"]
     for i, day in enumerate(_days(baseline, 14, 2)):
         lines.append(f"dias-respuesta,before,{day.isoformat()},{15 + (i * 7) % 5 - 2},")
-    for i, day in enumerate(_days(start, 24, 2)):
+    for i, day in enumerate(_days(start, 24, 3)):
         value = f"{9 + ((i * 3) % 5 - 2) * 0.5:.1f}".replace(".", ",")  # as a Spanish spreadsheet writes it
         lines.append(f'dias-respuesta,after,{day.isoformat()},"{value}",')
     content = "\n".join(lines).encode()
-    services.observation_import_csv(
+    batch = services.observation_import_csv(
         pilot=pilot, by=solver, content=content, file_name="tiempos-respuesta.csv"
     )
+    imported = calendar.at(ends, 10)
+    ObservationImport.objects.filter(pk=batch.pk).update(imported_at=imported)
+    Observation.objects.filter(batch=batch).update(created_at=imported)
     created["observations"] += 38
     services.pilot_end(pilot=pilot, by=staff)
     services.pilot_decide(
@@ -142,11 +167,14 @@ def _milab_before_after(application, staff, today, created: Counter) -> Pilot:
         ),
         lessons="La clasificación automática funciona si el equipo revisa a diario los casos dudosos.",
     )
+    _stamp(
+        pilot, calendar, created_on=calendar.day(0), decided_on=ends + dt.timedelta(days=4), recorded_on=ends
+    )
     return pilot
 
 
-def _milab_ab(application, staff, today, created: Counter) -> Pilot:
-    start = today - dt.timedelta(days=49)
+def _milab_ab(application, staff, calendar: CohortCalendar, created: Counter) -> Pilot:
+    start, ends = calendar.day(36), calendar.ends_on - dt.timedelta(days=14)
     pilot = services.pilot_create(
         application=application,
         by=staff,
@@ -157,7 +185,7 @@ def _milab_ab(application, staff, today, created: Counter) -> Pilot:
         },
         design=Design.AB,
         starts_on=start,
-        ends_on=today - dt.timedelta(days=10),
+        ends_on=ends,
         sites="Cuatro puntos de atención (dos con el asistente, dos sin él)",
         budget="30000000",
         risks="Diferencias entre puntos de atención ajenas al piloto.",
@@ -196,7 +224,7 @@ def _milab_ab(application, staff, today, created: Counter) -> Pilot:
         ("punto-centro", 3.5),
         ("punto-occidente", 3.5),
     ):
-        for i, day in enumerate(_days(start, 12, 3)):
+        for i, day in enumerate(_days(start, 12, 5)):
             rows.append(
                 {
                     "metric": "satisfaccion",
@@ -207,6 +235,7 @@ def _milab_ab(application, staff, today, created: Counter) -> Pilot:
             )
     services.observations_record(pilot=pilot, by=staff, rows=rows)
     created["observations"] += len(rows)
+    services.pilot_end(pilot=pilot, by=staff)
     services.pilot_decide(
         pilot=pilot,
         by=staff,
@@ -220,11 +249,14 @@ def _milab_ab(application, staff, today, created: Counter) -> Pilot:
             "El aprendizaje alimenta el siguiente reto de la entidad."
         ),
     )
+    _stamp(
+        pilot, calendar, created_on=calendar.day(21), decided_on=ends + dt.timedelta(days=4), recorded_on=ends
+    )
     return pilot
 
 
-def _milab_randomised(application, staff, today, created: Counter) -> Pilot:
-    start = today - dt.timedelta(days=35)
+def _milab_randomised(application, staff, calendar: CohortCalendar, created: Counter) -> Pilot:
+    start, ends = calendar.day(43), calendar.ends_on - dt.timedelta(days=7)
     pilot = services.pilot_create(
         application=application,
         by=staff,
@@ -232,7 +264,7 @@ def _milab_randomised(application, staff, today, created: Counter) -> Pilot:
         objective={"es": "Saber si el acompañamiento digital aumenta los trámites completados en línea."},
         design=Design.RANDOMISED,
         starts_on=start,
-        ends_on=today - dt.timedelta(days=1),
+        ends_on=ends,
         sites="Doce oficinas regionales",
         budget="38000000",
         risks="Contaminación entre oficinas vecinas.",
@@ -261,12 +293,13 @@ def _milab_randomised(application, staff, today, created: Counter) -> Pilot:
         by=staff,
         units=[{"code": f"oficina-{i:02d}", "label": f"Oficina {i}"} for i in range(1, 13)],
     )
-    services.pilot_start(pilot=pilot, by=staff)
+    # The offices are drawn before the pilot starts.
     pilot = services.pilot_randomise(pilot=pilot, by=staff)
+    services.pilot_start(pilot=pilot, by=staff)
     rows = []
     for index, unit in enumerate(pilot.units.order_by("code")):
         share = 0.6 if unit.arm == "B" else 0.35
-        for i, day in enumerate(_days(start, 10, 3)):
+        for i, day in enumerate(_days(start, 10, 6)):
             hit = ((i * 7 + index * 3) % 20) < share * 20
             rows.append(
                 {
@@ -279,6 +312,25 @@ def _milab_randomised(application, staff, today, created: Counter) -> Pilot:
     services.observations_record(pilot=pilot, by=_solver(application, staff), rows=rows)
     created["observations"] += len(rows)
     services.pilot_end(pilot=pilot, by=staff)
+    services.pilot_decide(
+        pilot=pilot,
+        by=staff,
+        decision=Decision.ITERATE,
+        rationale=(
+            "Las oficinas con acompañamiento digital completaron en línea bastantes más trámites que las "
+            "demás, por encima de la meta; pero son doce oficinas y diez semanas, y el intervalo de "
+            "confianza es amplio. Se repite el piloto con más oficinas y un trimestre completo antes de "
+            "escalarlo."
+        ),
+        lessons=(
+            "El sorteo de oficinas hizo creíble la comparación. Vigilar la contaminación entre oficinas "
+            "vecinas: dos funcionarios rotaron entre brazos durante el piloto."
+        ),
+    )
+    _stamp(
+        pilot, calendar, created_on=calendar.day(28), decided_on=ends + dt.timedelta(days=5), recorded_on=ends
+    )
+    Pilot.objects.filter(pk=pilot.pk).update(randomised_at=calendar.at(start - dt.timedelta(days=4), 10))
     return pilot
 
 
@@ -383,13 +435,14 @@ def load() -> dict[str, int]:
     today = _today()
     call, cohort = _cohort(MILAB, MILAB_CALL)
     staff = _staff(MILAB_STAFF)
-    if call is not None and cohort and staff is not None:
+    calendar = cohort_calendar(call) if call is not None else None
+    if calendar is not None and cohort and staff is not None:
         builders = [_milab_before_after, _milab_ab, _milab_randomised]
         for application, build in zip(_one_per_challenge(cohort, 3), builders, strict=False):
             if Pilot.objects.filter(application=application).exists():
                 continue
             with transaction.atomic():
-                build(application, staff, today, created)
+                build(application, staff, calendar, created)
             created["pilots"] += 1
     call, cohort = _cohort(LUX, LUX_CALL)
     staff = _staff(LUX_STAFF)

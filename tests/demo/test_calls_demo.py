@@ -40,10 +40,16 @@ def test_the_seeds_calls_are_published_with_their_challenges_in_call(demo):
         assert call.status == CallStatus.PUBLISHED
         assert call.publishes_at < now
         assert call.published_at == call.publishes_at
-    # The open call's challenges are in it; the closed calls' have been evaluated and preselected.
+    # The open call's challenges are in it; the closed calls' have been evaluated and preselected, and
+    # phase 4 took them further: Luxembourg's is piloting, MiLAB's 2025 cohort has its solutions selected.
+    expected = {
+        "milab": ChallengeStatus.IN_CALL,
+        "govtech-lab-luxembourg": ChallengeStatus.PILOTING,
+        "innovationsupphandling-syd": ChallengeStatus.PRESELECTED,
+        "milab-2025": ChallengeStatus.SOLUTION_SELECTED,
+    }
     for key, call in demo.items():
-        expected = ChallengeStatus.IN_CALL if key == "milab" else ChallengeStatus.PRESELECTED
-        assert set(call.challenges.values_list("status", flat=True)) == {expected}, key
+        assert set(call.challenges.values_list("status", flat=True)) == {expected[key]}, key
 
     milab = demo["milab"]
     assert sorted(milab.challenges.values_list("owner__slug", flat=True)) == [

@@ -3,6 +3,9 @@
 The first tests build their own preselected ``milab/cohorte-govtech-2025`` call with the fixtures (fast, and
 independent of the other demo data); the last one runs the whole demo loader."""
 
+import datetime as dt
+import zoneinfo
+
 import pytest
 from django.utils import timezone
 
@@ -25,7 +28,13 @@ def lab(db):
 @pytest.fixture
 def milab_cohort(cohort_call, lab):
     LabMembershipFactory(lab=lab, role="staff", user=UserFactory(email="staff@milab.example"))
-    Call.objects.filter(pk=cohort_call.pk).update(slug=demo.CALL)
+    # The slug and the calendar of MiLAB's 2025 cohort call.
+    Call.objects.filter(pk=cohort_call.pk).update(
+        slug=demo.CALL,
+        strengthening_starts_on=dt.date(2025, 6, 2),
+        strengthening_ends_on=dt.date(2025, 9, 26),
+        demo_day_on=dt.date(2025, 10, 16),
+    )
     cohort_call.refresh_from_db()
     return cohort_call
 
@@ -51,7 +60,15 @@ def test_demo_runs_the_whole_demo_day_once(milab_cohort):
     }
     day = DemoDay.objects.get(call=milab_cohort)
     assert day.status == DemoDayStatus.DECIDED
-    assert day.starts_at < timezone.now()
+    # On the call's Demo Day, from 15:00 Bogotá time; scored during the pitches, decided at 18:00.
+    bogota = zoneinfo.ZoneInfo("America/Bogota")
+    assert day.starts_at == dt.datetime(2025, 10, 16, 15, 0, tzinfo=bogota)
+    assert day.scoring_opened_at == day.starts_at
+    assert day.scoring_closed_at == dt.datetime(2025, 10, 16, 15, 45, tzinfo=bogota)
+    assert day.decided_at == dt.datetime(2025, 10, 16, 18, 0, tzinfo=bogota)
+    saved = sorted(set(JuryScore.objects.values_list("updated_at", flat=True)))
+    assert saved[0] == dt.datetime(2025, 10, 16, 15, 13, tzinfo=bogota)
+    assert saved[-1] == dt.datetime(2025, 10, 16, 15, 31, tzinfo=bogota)
     agenda = Pitch.objects.order_by("order").values_list("application_id", flat=True)
     assert list(agenda) == [alpha.pk, beta.pk]
     assert [c.weight for c in day.criteria.order_by("position")] == [35, 25, 20, 20]
@@ -66,6 +83,8 @@ def test_demo_runs_the_whole_demo_day_once(milab_cohort):
     selection = Selection.objects.get()
     assert selection.application_id == alpha.pk
     assert selection.reasons == demo.REASONS
+    assert selection.decided_at == day.decided_at
+    assert set(Outcome.objects.values_list("decided_at", flat=True)) == {day.decided_at}
     assert Outcome.objects.get(application=beta).feedback == demo.FEEDBACK
     alpha.challenge.refresh_from_db()
     assert alpha.challenge.status == ChallengeStatus.SOLUTION_SELECTED
@@ -74,6 +93,12 @@ def test_demo_runs_the_whole_demo_day_once(milab_cohort):
     assert demo.load() == {"demo_days_skipped": 1}
     assert DemoDay.objects.count() == 1
     assert JuryScore.objects.count() == 28
+
+
+def test_nothing_before_the_demo_day_has_taken_place(milab_cohort):
+    Call.objects.filter(pk=milab_cohort.pk).update(demo_day_on=timezone.localdate() + dt.timedelta(days=5))
+    assert demo.load() == {}
+    assert not DemoDay.objects.exists()
 
 
 def test_the_full_demo_has_a_milab_demo_day_with_a_winner_per_challenge(db):
@@ -86,7 +111,23 @@ def test_the_full_demo_has_a_milab_demo_day_with_a_winner_per_challenge(db):
         pytest.skip("The demo has no MiLAB 2025 cohort call yet.")
     day = DemoDay.objects.get(call=call)
     assert day.status == DemoDayStatus.DECIDED
+    assert timezone.localtime(day.starts_at, zoneinfo.ZoneInfo("America/Bogota")).date() == call.demo_day_on
     challenges = set(Pitch.objects.filter(demo_day=day).values_list("application__challenge_id", flat=True))
     assert set(Selection.objects.filter(demo_day=day).values_list("challenge_id", flat=True)) == challenges
+    # The jury weighs the pilots, all decided before the Demo Day: a stopped pilot's solution is not selected.
+    from govlab.pilots.models import Pilot
+
+    pilots = list(Pilot.objects.filter(application__call=call))
+    assert sorted(p.decision for p in pilots) == ["iterate", "scale", "stop"]
+    assert all(p.decided_at < day.starts_at for p in pilots)
+    selected = set(Selection.objects.filter(demo_day=day).values_list("application_id", flat=True))
+    assert {p.application_id for p in pilots if p.decision != "stop"} <= selected
+    assert not {p.application_id for p in pilots if p.decision == "stop"} & selected
+    # ... and the selected solvers delivered every milestone of the programme.
+    from govlab.strengthening.models import Milestone
+
+    assert (
+        not Milestone.objects.filter(member__application_id__in=selected).exclude(status="accepted").exists()
+    )
     assert JuryDeclaration.objects.filter(member__demo_day=day, has_conflict=True).count() == 1
     assert demo.load() == {"demo_days_skipped": 1}

@@ -1,13 +1,19 @@
-"""The pilots demo: three MiLAB pilots (one meets its target and scales, one does not and stops — kept as
-learning —, one randomised with its seed recorded) and the "Bye bye Robots!" pilot; a second run creates
+"""The pilots demo: three MiLAB pilots on the 2025 cohort call's calendar, all ended and decided before its
+Demo Day (one meets its target and scales, one does not and stops — kept as learning —, one randomised with
+its seed recorded, to iterate) and the "Bye bye Robots!" pilot, running now; a second run creates
 nothing."""
 
+import datetime as dt
+import zoneinfo
+
 import pytest
+from django.utils import timezone
 
 from govlab.challenges.enums import ChallengeStatus
 from govlab.demo.loader import load, run_demo_module
 from govlab.pilots import analysis, demo, selectors
 from govlab.pilots.models import Observation, ObservationImport, Pilot
+from govlab.strengthening.demo import cohort_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +37,7 @@ def test_demo_pilots_and_idempotence(preselected):
     robots = pilots["Human first call routing"]
     assert (scaled.design, scaled.status, scaled.decision) == ("before_after", "decided", "scale")
     assert (stopped.design, stopped.status, stopped.decision) == ("ab", "decided", "stop")
-    assert (randomised.design, randomised.status, randomised.decision) == ("randomised", "analysing", "")
+    assert (randomised.design, randomised.status, randomised.decision) == ("randomised", "decided", "iterate")
     assert (robots.lab.slug, robots.status) == ("govtech-lab-luxembourg", "running")
     assert [m["target_met"] for m in scaled.decision_analysis["metrics"]] == [True]
     assert [m["target_met"] for m in stopped.decision_analysis["metrics"]] == [False]
@@ -46,6 +52,32 @@ def test_demo_pilots_and_idempotence(preselected):
         pilot.challenge.refresh_from_db()
         assert pilot.challenge.status in (ChallengeStatus.PILOTING, ChallengeStatus.SOLUTION_SELECTED)
     assert stopped in list(selectors.public_pilots_for_challenge(stopped.challenge))
+    # MiLAB's pilots: inside the call's strengthening window, decided before its Demo Day.
+    call = scaled.application.call
+    assert (call.strengthening_starts_on, call.demo_day_on) == (dt.date(2025, 6, 2), dt.date(2025, 10, 16))
+    zone = zoneinfo.ZoneInfo(cohort_calendar(call).zone)
+    windows = [
+        (p.baseline_starts_on, p.starts_on, p.ends_on, timezone.localtime(p.decided_at, zone).date())
+        for p in (scaled, stopped, randomised)
+    ]
+    assert windows == [
+        (dt.date(2025, 6, 3), dt.date(2025, 7, 1), dt.date(2025, 9, 19), dt.date(2025, 9, 23)),
+        (None, dt.date(2025, 7, 8), dt.date(2025, 9, 12), dt.date(2025, 9, 16)),
+        (None, dt.date(2025, 7, 15), dt.date(2025, 9, 19), dt.date(2025, 9, 24)),
+    ]
+    for pilot in (scaled, stopped, randomised):
+        assert timezone.localtime(pilot.started_at, zone).date() == pilot.starts_on
+        days = list(pilot.observations.values_list("group", "observed_on"))
+        assert all(
+            (pilot.baseline_starts_on <= day < pilot.starts_on)
+            if group == "before"
+            else (pilot.starts_on <= day <= pilot.ends_on)
+            for group, day in days
+        )
+    assert randomised.randomised_at < randomised.started_at
+    assert timezone.localtime(ObservationImport.objects.get().imported_at, zone).date() == scaled.ends_on
+    # "Bye bye Robots!" is the live example: running today.
+    assert robots.starts_on < timezone.localdate() < robots.ends_on
     counts = (Pilot.objects.count(), Observation.objects.count())
     assert demo.load() == {}
     assert (Pilot.objects.count(), Observation.objects.count()) == counts
