@@ -45,6 +45,7 @@ ENDPOINTS = [
     ("call list", "/calls/?state=all"),
     ("call page", "/calls/milab/primera-cohorte-govtech-2026/"),
     ("API calls", "/api/v1/calls/"),
+    ("Demo Day results", "/demo-day/milab/results/"),
 ]
 
 

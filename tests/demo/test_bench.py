@@ -32,6 +32,7 @@ def test_every_public_page_of_the_brief_is_measured():
         "/calls/?state=all",
         "/calls/milab/primera-cohorte-govtech-2026/",
         "/api/v1/calls/",
+        "/demo-day/milab/results/",
     ]
 
 
