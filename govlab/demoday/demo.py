@@ -125,7 +125,72 @@ def load() -> dict[str, int]:
         return {}
     with transaction.atomic():
         _run(call, staff, cohort, calendar, created)
+        date_the_timelines(call)
     return dict(created)
+
+
+def date_the_timelines(call) -> int:
+    """Put the cohort's challenge timelines on the story's dates, as the rest of the story is.
+
+    The services stamp each step when the demo runs, so a 2025 cohort loaded today would show every step
+    of its challenges on today's date. Here, once the story is told: the steps up to "ready for a call"
+    spread over the weeks before the call's publication, then publication, preselection, the programme's
+    start, the first pilot's start and the Demo Day's selection (``ChallengeTransition`` rows are the
+    timeline, not the hash-chained audit log, which keeps when the demo really ran). Returns how many steps
+    moved; a second run moves none.
+    """
+    from zoneinfo import ZoneInfo
+
+    from govlab.challenges.enums import ChallengeStatus
+    from govlab.challenges.models import Challenge, ChallengeTransition
+    from govlab.pilots.models import Pilot
+    from govlab.strengthening.models import Programme
+
+    zone = ZoneInfo(call.lab.time_zone or "UTC")
+
+    def noon(day):
+        return dt.datetime.combine(day, dt.time(12), tzinfo=zone) if day else None
+
+    programme = Programme.objects.filter(call=call).first()
+    milestones = {
+        ChallengeStatus.IN_CALL: call.published_at,
+        ChallengeStatus.PRESELECTED: noon(call.preselection_on),
+        ChallengeStatus.STRENGTHENING: noon(programme.starts_on) if programme else None,
+    }
+    moved = 0
+    for challenge in Challenge.objects.filter(calls=call):
+        steps = list(ChallengeTransition.objects.filter(challenge=challenge).order_by("created_at", "pk"))
+        pilot = (
+            Pilot.objects.filter(challenge=challenge, started_at__isnull=False).order_by("started_at").first()
+        )
+        selection = Selection.objects.filter(challenge=challenge).first()
+        dates = {
+            **milestones,
+            ChallengeStatus.PILOTING: pilot.started_at if pilot else None,
+            ChallengeStatus.SOLUTION_SELECTED: selection.decided_at if selection else None,
+        }
+        published = call.published_at
+        early = [step for step in steps if step.to_status not in dates]
+        # The steps before the call: one a week, ending a week before the publication.
+        when = {
+            step.pk: published - dt.timedelta(weeks=len(early) - position)
+            for position, step in enumerate(early)
+            if published is not None
+        }
+        when.update({step.pk: dates[step.to_status] for step in steps if dates.get(step.to_status)})
+        for step in steps:
+            if when.get(step.pk) and step.created_at != when[step.pk]:
+                ChallengeTransition.objects.filter(pk=step.pk).update(created_at=when[step.pk])
+                moved += 1
+        last = max((when[step.pk] for step in steps if when.get(step.pk)), default=None)
+        if last is not None:
+            Challenge.objects.filter(pk=challenge.pk).update(status_changed_at=last)
+        first_submission = next(
+            (when.get(s.pk) for s in steps if s.to_status == ChallengeStatus.SUBMITTED), None
+        )
+        if first_submission is not None:
+            Challenge.objects.filter(pk=challenge.pk).update(submitted_at=first_submission)
+    return moved
 
 
 def _run(call, staff, cohort, calendar: CohortCalendar, created: Counter) -> None:

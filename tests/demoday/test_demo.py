@@ -130,4 +130,22 @@ def test_the_full_demo_has_a_milab_demo_day_with_a_winner_per_challenge(db):
         not Milestone.objects.filter(member__application_id__in=selected).exclude(status="accepted").exists()
     )
     assert JuryDeclaration.objects.filter(member__demo_day=day, has_conflict=True).count() == 1
+    # Each challenge's timeline tells the same story, in order: the steps before the call, publication,
+    # preselection, the programme, the pilot, the Demo Day's selection.
+    from govlab.challenges.models import ChallengeTransition
+
+    for selection in Selection.objects.filter(demo_day=day):
+        steps = list(
+            ChallengeTransition.objects.filter(challenge_id=selection.challenge_id)
+            .order_by("pk")
+            .values_list("to_status", "created_at")
+        )
+        assert [when for _status, when in steps] == sorted(when for _status, when in steps)
+        dates = dict(steps)
+        assert dates["in_call"] == call.published_at
+        assert timezone.localtime(dates["preselected"], zoneinfo.ZoneInfo("America/Bogota")).date() == (
+            call.preselection_on
+        )
+        assert dates["solution_selected"] == selection.decided_at
+        assert max(when for _status, when in steps).year == 2025
     assert demo.load() == {"demo_days_skipped": 1}

@@ -208,8 +208,8 @@ def test_preselection_up_to_the_maximum_with_a_reason_for_everyone(demo):
     # The preselected are the best ranked of their challenge, and the ranks are recorded.
     assert decisions["humancheck"].rank == 1
     assert decisions["team-captchaless"].final_score == Decimal("45.00")
-    for call in (lux, swe, milab2025):
-        assert set(call.challenges.values_list("status", flat=True)) == {ChallengeStatus.PRESELECTED}
+    for call in (lux, swe, milab2025):  # preselected, then taken further by phase 4's demo
+        assert preselected_once(call)
         for challenge in call.challenges.all():
             chosen = PreselectionDecision.objects.filter(application__challenge=challenge, selected=True)
             assert chosen.count() <= call.max_preselected
@@ -304,7 +304,7 @@ def test_the_milab_2025_cohort_is_closed_evaluated_and_preselected(demo):
             ("firmaya", False, 3, "out_of_scope"),
         ],
     }
-    assert set(call.challenges.values_list("status", flat=True)) == {ChallengeStatus.PRESELECTED}
+    assert preselected_once(call)
     # The cohort the phase-4 demos continue: seven preselected applications.
     cohort = preselected_applications(call)
     assert sorted(a.organisation.slug for a in cohort) == [
@@ -353,3 +353,14 @@ def test_load_demo_twice_changes_nothing():
     assert _row_counts() == first
     assert AuditEntry.objects.count() == entries
     assert AuditEntry.objects.latest("pk").entry_hash == last_hash
+
+
+def preselected_once(call) -> bool:
+    """Every challenge of the call was preselected exactly once (phase 4's demo may have moved it on)."""
+    from govlab.challenges.models import ChallengeTransition
+
+    return all(
+        ChallengeTransition.objects.filter(challenge=challenge, to_status=ChallengeStatus.PRESELECTED).count()
+        == 1
+        for challenge in call.challenges.all()
+    )
