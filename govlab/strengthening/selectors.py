@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from govlab.challenges.models import Challenge
 from govlab.labs.enums import LAB_TEAM_ROLES
@@ -297,7 +298,12 @@ def progress_for(members) -> list[Progress]:
             row.missing.append(_("MVP milestones"))
         if row.bootcamps_missed:
             row.missing.append(
-                _("attendance at %(count)d past bootcamp(s)") % {"count": row.bootcamps_missed}
+                ngettext(
+                    "attendance at %(count)d past bootcamp",
+                    "attendance at %(count)d past bootcamps",
+                    row.bootcamps_missed,
+                )
+                % {"count": row.bootcamps_missed}
             )
     return [by_id[pk] for pk in ids]
 

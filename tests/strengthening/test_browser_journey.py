@@ -53,6 +53,11 @@ def es(message: str) -> str:
         return translation.gettext(message)
 
 
+def es_plural(singular: str, plural: str, count: int) -> str:
+    with translation.override("es"):
+        return translation.ngettext(singular, plural, count)
+
+
 def es_number(value: Decimal) -> str:
     with translation.override("es"):
         return formats.localize(value)
@@ -451,7 +456,8 @@ def test_a_programme_in_spanish_from_start_to_progress(
             es("TRL expert assessment"),
             es("a mentor"),
             es("MVP milestones"),
-            es("attendance at %(count)d past bootcamp(s)") % {"count": 1},
+            es_plural("attendance at %(count)d past bootcamp", "attendance at %(count)d past bootcamps", 1)
+            % {"count": 1},
         ]
     )
     check(rows.filter(has_text=beta.reference).locator("th, td")).to_have_text(
