@@ -518,7 +518,7 @@ def juror_remove(*, member: JuryMember, by) -> JuryMember:
 
 
 def _require_juror(member: JuryMember, by) -> None:
-    # The juror's row, locked: a removal at the same moment waits for this write, or this one sees it.
+    # The juror's row, locked (after the Demo Day's, where both are taken): a removal waits, or is seen.
     current = JuryMember.objects.select_for_update().values("removed_at", "role").get(pk=member.pk)
     member.removed_at, member.role = current["removed_at"], current["role"]
     if member.user_id != getattr(by, "pk", None):
@@ -599,8 +599,10 @@ def score_save(
 ) -> list[JuryScore]:
     """Save the juror's levels ({criterion id: level}; None or "" clears one) and comments for a pitch."""
     received_at = received_at or timezone.now()
-    _require_juror(member, by)
+    # The Demo Day's lock first, then the juror's row, in the order juror_remove takes them (no deadlock):
+    # a removal at the same moment is seen, or waits for this score.
     demo_day = _lock(member.demo_day)
+    _require_juror(member, by)
     _require_scoring_open(demo_day, received_at)
     if member.role not in SCORING_ROLES:
         raise refuse(_("Observers do not score the pitches."), "not_allowed")
