@@ -52,9 +52,12 @@ def _decode(content: bytes) -> str | None:
 def _dialect(text: str):
     sample = text[:4096]
     try:
-        return csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",", delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",", delimiters=",;\t")
     except csv.Error:
         return csv.excel
+    # Only the delimiter is taken from the header; quoting stays as spreadsheets write it ("" inside "").
+    dialect.doublequote = True
+    return dialect
 
 
 def read(content: bytes, context) -> tuple[list[tuple[int, dict]], list[tuple[int, str, str]]]:

@@ -58,7 +58,9 @@ def observations_table(pilot) -> tuple[list[str], list[list]]:
                 observation.note,
                 observation.get_source_display(),
                 observation.batch.file_name if observation.batch else "",
-                getattr(observation.recorded_by, "full_name", "") or observation.recorded_by.email,
+                getattr(
+                    observation.recorded_by, "full_name", ""
+                ),  # a name, never an address (solvers export too)
                 observation.created_at.strftime("%Y-%m-%d %H:%M:%S"),
             ]
         )

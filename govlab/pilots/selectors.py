@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from govlab.calls.models import Application
@@ -17,7 +18,7 @@ from govlab.organisations.selectors import user_organisation_roles
 
 from . import randomisation
 from .enums import Arm, Design, PilotStatus
-from .models import Pilot
+from .models import Hypothesis, Metric, Observation, Pilot, PilotUnit
 
 BASE_RELATED = (
     "application",
@@ -30,12 +31,25 @@ BASE_RELATED = (
 )
 
 
+def _count(model) -> Coalesce:
+    """How many rows of ``model`` belong to the pilot, as a subquery: four joined counts would multiply
+    hypotheses by metrics by units by observations rows before counting."""
+    rows = (
+        model.objects.filter(pilot=OuterRef("pk"))
+        .order_by()
+        .values("pilot")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def with_counts(queryset: QuerySet[Pilot]) -> QuerySet[Pilot]:
     return queryset.select_related(*BASE_RELATED).annotate(
-        n_hypotheses=Count("hypotheses", distinct=True),
-        n_metrics=Count("metrics", distinct=True),
-        n_units=Count("units", distinct=True),
-        n_observations=Count("observations", distinct=True),
+        n_hypotheses=_count(Hypothesis),
+        n_metrics=_count(Metric),
+        n_units=_count(PilotUnit),
+        n_observations=_count(Observation),
     )
 
 

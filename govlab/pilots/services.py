@@ -25,7 +25,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import CharField, Count, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -304,19 +305,19 @@ def _write_experiment(pilot: Pilot, hypotheses: list[dict] | None, metrics: list
         by_order = kept
     if metrics is not None:
         existing = {m.pk: m for m in pilot.metrics.all()}
-        kept_ids = []
-        # Codes move between rows: free them first so the unique constraint holds at each save.
+        wanted = {_int(item.get("id")) for item in metrics} & set(existing)
+        # Codes move between rows (two swapped, a removed one reused by a new row): remove the rows that
+        # go (they have no observations, _check_metric_changes made sure) and free the kept rows' codes
+        # first, so the one-code-per-pilot constraint holds at every save.
+        Metric.objects.filter(pilot=pilot).exclude(pk__in=wanted).delete()
+        Metric.objects.filter(pk__in=wanted).update(code=Concat(Value("~"), Cast("pk", CharField())))
         for order, item in enumerate(metrics, start=1):
             row = existing.get(_int(item.get("id"))) or Metric(pilot=pilot)
             for name in ("code", "name", "unit", "kind", "direction", "baseline", "target", "how_measured"):
                 setattr(row, name, item[name])
             row.order = order
             row.hypothesis = by_order[item["hypothesis"] - 1] if item.get("hypothesis") else None
-            if row.pk:
-                Metric.objects.filter(pk=row.pk).update(code=f"~{row.pk}")
             row.save()
-            kept_ids.append(row.pk)
-        Metric.objects.filter(pilot=pilot).exclude(pk__in=kept_ids).delete()
 
 
 def _int(value) -> int | None:
@@ -859,8 +860,9 @@ def check_observation(context: Context, *, metric, unit, group, value, observed_
             if group and group != unit.arm:
                 errors["group"] = [_("This unit is in arm %(arm)s.") % {"arm": unit.arm}]
             group = unit.arm
-        elif unit is not None and not group:
-            errors["unit"] = [_("Put this unit in an arm first, or give the arm.")]
+        elif unit is not None:
+            # A unit without an arm could feed both arms, one day in each: it gets its arm first.
+            errors["unit"] = [_("Put this unit in an arm first (on the pilot's units page).")]
     if "group" not in errors and group not in allowed and not (unit is None and "unit" in errors):
         errors["group"] = [
             _("Give the period: before or after.")
@@ -1058,6 +1060,11 @@ def observation_delete(*, observation: Observation, by) -> None:
     locked = _lock_recording(observation.pilot, by)
     if observation.pilot_id != locked.pk:
         raise refuse(_("This observation belongs to another pilot."), "invalid")
+    # The solver may take back what they recorded; what the lab or the entity recorded, only they remove.
+    if observation.recorded_by_id != getattr(by, "pk", None) and not by.has_perm("pilots.manage", locked):
+        raise refuse(
+            _("Only the lab or the entity can remove an observation someone else recorded."), "not_allowed"
+        )
     audit_record(
         actor=by,
         action="pilot.observation.delete",

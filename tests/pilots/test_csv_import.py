@@ -200,3 +200,12 @@ def test_another_solver_may_not_import(pilot, cohort):
         )
     assert caught.value.code == "not_allowed"
     assert Observation.objects.count() == 0
+
+
+def test_a_quoted_note_with_doubled_quotes_is_read_as_spreadsheets_write_it(pilot, lab_staff):
+    content = csv(
+        "metric,unit,period,observed_on,value,note",
+        'wait,,after,2026-03-02,8,"He said ""fine"", then left"',
+    )
+    imported(pilot, lab_staff, content)
+    assert Observation.objects.get().note == 'He said "fine", then left'
