@@ -53,6 +53,7 @@ class MetricAnalysis:
     change_pct: float | None  # relative to the baseline (None when the baseline is 0)
     target_met: bool | None
     sentence: str
+    by_unit: bool = False  # the test compared units (each the mean of its observations), not observations
 
     @property
     def has_data(self) -> bool:
@@ -150,6 +151,11 @@ def _sentence(item: MetricAnalysis, unit: str) -> str:
             "p": _p(result.p_value),
             "method": item.method_label,
         }
+        if item.by_unit:
+            parts.append(
+                _("The test compares the units (%(a)d and %(b)d), each with the mean of its observations.")
+                % {"a": result.n_a, "b": result.n_b}
+            )
         if result.significant:
             parts.append(_("The difference is statistically significant."))
         else:
@@ -182,14 +188,35 @@ def _sentence(item: MetricAnalysis, unit: str) -> str:
     return " ".join(str(p) for p in parts)
 
 
+def _per_unit(observations: list[tuple]) -> dict[str, list[float]] | None:
+    """When a unit was measured more than once, the test compares units, not observations: the arms were
+    given to units, so several days of one unit are not independent. Each unit counts once, with the mean
+    of its values (its share, for a rate); observations without a unit count one each. None when every
+    unit has a single observation (the test is then the same on observations)."""
+    per_unit: dict[tuple, list[float]] = defaultdict(list)
+    loose: dict[str, list[float]] = defaultdict(list)
+    for group, value, _day, unit in observations:
+        if unit is None:
+            loose[group].append(float(value))
+        else:
+            per_unit[(group, unit)].append(float(value))
+    if all(len(values) == 1 for values in per_unit.values()):
+        return None
+    values = defaultdict(list, {group: list(items) for group, items in loose.items()})
+    for (group, _unit), items in per_unit.items():
+        values[group].append(sum(items) / len(items))
+    return values
+
+
 def analyse_metric(metric: Metric, design: str, observations: list[tuple]) -> MetricAnalysis:
-    """``observations``: (group, value, day) of this metric."""
+    """``observations``: (group, value, day, unit id or None) of this metric."""
     reference_key, treated_key = DESIGN_GROUPS[design]
     values = defaultdict(list)
     days = defaultdict(lambda: defaultdict(list))
-    for group, value, day in observations:
+    for group, value, day, _unit in observations:
         values[group].append(float(value))
         days[group][day].append(float(value))
+    units = _per_unit(observations) if design != Design.BEFORE_AFTER else None
 
     def group(key):
         by_day = [(day, sum(v) / len(v)) for day, v in sorted(days[key].items())]
@@ -202,7 +229,10 @@ def analyse_metric(metric: Metric, design: str, observations: list[tuple]) -> Me
         )
 
     reference, treated = group(reference_key), group(treated_key)
-    result = _test(metric, design, reference.values, treated.values)
+    if units is None:
+        result = _test(metric, design, reference.values, treated.values)
+    else:  # one value per unit: Welch's test on the units' means (or shares), for a mean and a rate alike
+        result = stats.welch(units[reference_key], units[treated_key])
     is_rate = metric.kind == MetricKind.RATE
     estimate = treated.summary.mean
     baseline = float(metric.baseline)
@@ -223,6 +253,7 @@ def analyse_metric(metric: Metric, design: str, observations: list[tuple]) -> Me
         change_pct=change_pct,
         target_met=target_met,
         sentence="",
+        by_unit=units is not None,
     )
     item.sentence = _sentence(item, metric.unit)
     return item
@@ -235,10 +266,10 @@ def analyse(pilot: Pilot, metrics: list[Metric] | None = None) -> PilotAnalysis:
     rows = defaultdict(list)
     count = 0
     # The values as floats from the database: no Decimal per observation (a third of the time at 100,000).
-    for metric_id, group, value, day in Observation.objects.filter(pilot=pilot).values_list(
-        "metric_id", "group", Cast("value", FloatField()), "observed_on"
+    for metric_id, group, value, day, unit in Observation.objects.filter(pilot=pilot).values_list(
+        "metric_id", "group", Cast("value", FloatField()), "observed_on", "unit_id"
     ):
-        rows[metric_id].append((group, value, day))
+        rows[metric_id].append((group, value, day, unit))
         count += 1
     return PilotAnalysis(
         pilot=pilot,
@@ -304,6 +335,7 @@ def metric_dict(item: MetricAnalysis) -> dict:
         "change_vs_baseline": _json(item.change),
         "change_vs_baseline_pct": _json(item.change_pct),
         "target_met": item.target_met,
+        "by_unit": item.by_unit,
         "summary": item.sentence,
     }
 

@@ -176,3 +176,26 @@ def test_the_analysis_takes_two_queries(make_pilot, lab_staff, django_assert_num
         "minimum": 0.0,
         "maximum": 1.0,
     }
+
+
+def test_units_measured_repeatedly_are_compared_unit_by_unit():
+    """Arms go to units: three days of one office are one office, not three independent observations."""
+    from types import SimpleNamespace
+
+    from scipy import stats as scipy_stats
+
+    from govlab.pilots.analysis import analyse_metric
+
+    metric = SimpleNamespace(
+        kind="mean", baseline=10, target=8, direction="decrease", unit="minutes", name="Wait"
+    )
+    rows = [
+        ("A", 10, None, 1), ("A", 12, None, 1), ("A", 11, None, 2), ("A", 13, None, 2),
+        ("A", 12, None, 3), ("B", 8, None, 4), ("B", 9, None, 4), ("B", 7, None, 5), ("B", 10, None, 6),
+    ]  # fmt: skip
+    item = analyse_metric(metric, "randomised", rows)
+    expected = scipy_stats.ttest_ind([11, 12, 12], [8.5, 7, 10], equal_var=False)  # the units' means
+    assert item.by_unit is True
+    assert (item.result.n_a, item.result.n_b) == (3, 3)
+    assert item.result.p_value == pytest.approx(expected.pvalue, rel=1e-9)
+    assert item.treated.summary.n == 4  # the tables still describe the observations
