@@ -577,7 +577,9 @@ class MemberViewSet(ServiceViewSetMixin, mixins.ListModelMixin, viewsets.Generic
         member = _member(request, pk)
         if request.method == "GET":
             return Response(
-                WorkSessionSerializer(member.work_sessions.prefetch_related("attendees"), many=True).data
+                WorkSessionSerializer(
+                    member.work_sessions.select_related("challenge").prefetch_related("attendees"), many=True
+                ).data
             )
         data = self.valid(WorkSessionInputSerializer)
         data.pop("member", None)

@@ -695,6 +695,24 @@ def action_set_status(
 # --- Work sessions ---------------------------------------------------------------------------------
 
 
+def _work_session_people(programme: Programme, challenge: Challenge, member: CohortMember | None) -> set[int]:
+    """The ids of who may be named as attending a work session about this challenge (or this solver)."""
+    from govlab.labs.selectors import lab_team_users
+    from govlab.organisations.selectors import organisation_people
+
+    organisations = {challenge.owner_id, *challenge.co_owners.values_list("pk", flat=True)}
+    if member is not None:
+        organisations.add(member.application.organisation_id)
+    else:
+        organisations.update(
+            programme.members.filter(application__challenge=challenge).values_list(
+                "application__organisation_id", flat=True
+            )
+        )
+    people = organisation_people(list(organisations)) + lab_team_users(programme.call.lab)
+    return {person.pk for person in people}
+
+
 @transaction.atomic
 def work_session_record(
     *,
@@ -746,6 +764,11 @@ def work_session_record(
     except ValidationError as error:
         errors.update(error.message_dict)
     attendees = list(attendees)
+    # Attendees are people of the session: the entity (owner and co-owners), the solvers concerned and the
+    # lab's team — never anyone else on the platform (their names would show on the solver's page).
+    allowed = _work_session_people(programme, challenge, member)
+    if any(getattr(person, "pk", person) not in allowed for person in attendees):
+        errors["attendees"] = [_("Choose people from the entity, the solver or the lab.")]
     if errors:
         raise coded(errors, "invalid")
     session = WorkSession.objects.create(

@@ -458,6 +458,24 @@ def test_work_session_by_the_entity(programme, member, entity_member, today):
     assert progress.hours[ActivityKind.WORK_SESSION] == Decimal("2.00")
 
 
+def test_work_session_attendees_are_people_of_the_session(programme, member, entity_member):
+    from tests.factories import UserFactory
+
+    stranger = UserFactory(email="someone.else@example.org")
+    error = refused(
+        "invalid",
+        services.work_session_record,
+        programme=programme,
+        member=member,
+        by=entity_member,
+        held_at=timezone.now() - dt.timedelta(days=1),
+        agenda="Data access for the pilot",
+        attendees=[entity_member, stranger],
+        hours=1,
+    )
+    assert error.message_dict == {"attendees": ["Choose people from the entity, the solver or the lab."]}
+
+
 def test_work_session_refused_to_a_solver(programme, member):
     refused(
         "not_allowed",
