@@ -730,7 +730,12 @@ def select_solution(
         errors["reasons"] = [_("Give the jury's reasons: they are kept and published with the result.")]
     elif len(reasons) > 5000:
         errors["reasons"] = [_("Keep the reasons to 5,000 characters.")]
-    feedback = {int(k): str(v or "").strip() for k, v in (feedback or {}).items()}
+    given, feedback = feedback or {}, {}
+    for key, value in given.items() if isinstance(given, dict) else ():
+        try:
+            feedback[int(key)] = str(value or "").strip()
+        except (TypeError, ValueError):
+            errors[f"feedback.{key}"] = [_("Give the feedback by application id.")]
     chosen_ids = {a.pk for a in chosen}
     for pk in cohort:
         if pk not in chosen_ids and not feedback.get(pk):

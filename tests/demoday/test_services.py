@@ -525,6 +525,16 @@ def test_selecting_an_application_of_another_call_is_refused(
     assert _snapshot(scored_day) == before
 
 
+def test_feedback_named_by_something_else_than_an_application_id_is_refused(scored_day, lab_staff):
+    error = _refused(
+        "invalid", _select, day=scored_day, staff=lab_staff, feedback={scored_day.beta.reference: "Too dear."}
+    )
+    assert error.message_dict[f"feedback.{scored_day.beta.reference}"] == [
+        "Give the feedback by application id."
+    ]
+    assert not Selection.objects.exists()
+
+
 def test_selection_before_scoring_closed_is_refused(ready_day, lab_staff):
     before = _snapshot(ready_day)
     error = _refused("scoring_not_closed", _select, day=ready_day, staff=lab_staff)
