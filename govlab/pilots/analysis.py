@@ -69,7 +69,7 @@ class MetricAnalysis:
 
     @property
     def compared_to_baseline_value(self) -> bool:
-        return self.result.method == stats.ONE_SAMPLE_T
+        return self.result.method in (stats.ONE_SAMPLE_T, stats.ONE_PROPORTION_Z)
 
 
 @dataclass
@@ -111,7 +111,9 @@ def _p(value: float | None) -> str:
 
 
 def _test(metric: Metric, design: str, reference: list[float], treated: list[float]) -> stats.Result:
-    if metric.kind == MetricKind.RATE and (design != Design.BEFORE_AFTER or reference):
+    if metric.kind == MetricKind.RATE and design == Design.BEFORE_AFTER and not reference:
+        return stats.one_proportion(int(sum(treated)), len(treated), float(metric.baseline))
+    if metric.kind == MetricKind.RATE:
         return stats.two_proportions(int(sum(reference)), len(reference), int(sum(treated)), len(treated))
     if design == Design.BEFORE_AFTER and not reference:
         return stats.one_sample(treated, float(metric.baseline))

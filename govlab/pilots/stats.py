@@ -37,6 +37,7 @@ __all__ = [
     "Summary",
     "normal_cdf",
     "normal_ppf",
+    "one_proportion",
     "one_sample",
     "summarise",
     "t_cdf",
@@ -48,6 +49,7 @@ __all__ = [
 WELCH_T = "welch_t"
 ONE_SAMPLE_T = "one_sample_t"
 TWO_PROPORTION_Z = "two_proportion_z"
+ONE_PROPORTION_Z = "one_proportion_z"
 NONE = "none"
 
 NO_DATA = "no_data"
@@ -61,6 +63,10 @@ METHOD_LABELS: dict[str, str] = {
     TWO_PROPORTION_Z: _(
         "two-proportion z-test (pooled standard error for the p-value, unpooled Wald interval for the "
         "difference)"
+    ),
+    ONE_PROPORTION_Z: _(
+        "one-proportion z-test against the baseline share (its standard error for the p-value, Wald interval "
+        "for the difference)"
     ),
     NONE: _("No test"),
 }
@@ -635,6 +641,57 @@ def two_proportions(
         n_b=n_b,
         estimate_a=rate_a,
         estimate_b=rate_b,
+        difference=difference,
+        ci_low=difference - margin,
+        ci_high=difference + margin,
+        p_value=math.erfc(abs(statistic) / _SQRT2),
+        statistic=statistic,
+        df=None,
+        confidence=confidence,
+        conclusive=True,
+        reason="",
+    )
+
+
+def one_proportion(successes: int, n: int, reference: float, confidence: float = 0.95) -> Result:
+    """One-proportion z-test of p - p0, with p = successes / n and p0 the ``reference`` share (the baseline).
+
+    The p-value uses the standard error under the null hypothesis: z = (p - p0) / √(p0(1 - p0)/n),
+    two-sided P(|Z| ≥ |z|). The confidence interval of the difference uses the Wald standard error
+    √(p(1 - p)/n): (p - p0) ± z_{(1+c)/2} · se. Unlike a one-sample t-test on 0/1 values, it concludes when
+    every observation is 0 or every one is 1. ``estimate_a`` is p0 and ``n_a`` is 0, as in ``one_sample``.
+    """
+    confidence = _check_confidence(confidence)
+    successes, n = _count(successes, "successes"), _count(n, "n")
+    if successes > n:
+        raise ValueError("there cannot be more successes than trials")
+    reference = float(reference)
+    if not 0.0 <= reference <= 1.0 or math.isnan(reference):
+        raise ValueError("the reference share must be between 0 and 1")
+    if n == 0:
+        return _inconclusive(
+            ONE_PROPORTION_Z, NO_DATA, confidence, n_a=0, n_b=0, estimate_a=reference, estimate_b=None
+        )
+    rate = successes / n
+    if reference in (0.0, 1.0):
+        return _inconclusive(
+            ONE_PROPORTION_Z,
+            DEGENERATE_PROPORTIONS,
+            confidence,
+            n_a=0,
+            n_b=n,
+            estimate_a=reference,
+            estimate_b=rate,
+        )
+    difference = rate - reference
+    statistic = difference / math.sqrt(reference * (1.0 - reference) / n)
+    margin = normal_ppf((1.0 + confidence) / 2.0) * math.sqrt(rate * (1.0 - rate) / n)
+    return Result(
+        method=ONE_PROPORTION_Z,
+        n_a=0,
+        n_b=n,
+        estimate_a=reference,
+        estimate_b=rate,
         difference=difference,
         ci_low=difference - margin,
         ci_high=difference + margin,

@@ -199,3 +199,21 @@ def test_units_measured_repeatedly_are_compared_unit_by_unit():
     assert (item.result.n_a, item.result.n_b) == (3, 3)
     assert item.result.p_value == pytest.approx(expected.pvalue, rel=1e-9)
     assert item.treated.summary.n == 4  # the tables still describe the observations
+
+
+def test_a_rate_without_a_before_period_is_tested_against_the_baseline_share():
+    from types import SimpleNamespace
+
+    from govlab.pilots.analysis import analyse_metric
+
+    metric = SimpleNamespace(
+        kind="rate", baseline=0.4, target=0.6, direction="increase", unit="share of calls", name="Person"
+    )
+    rows = [("after", 1, None, None)] * 20
+    item = analyse_metric(metric, "before_after", rows)
+    assert (item.result.method, item.result.conclusive, item.compared_to_baseline_value) == (
+        "one_proportion_z",
+        True,
+        True,
+    )
+    assert item.target_met is True

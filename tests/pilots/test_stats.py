@@ -384,7 +384,13 @@ def test_two_proportions_refuse_impossible_counts(args):
 
 
 def test_every_method_and_reason_has_a_plain_language_label():
-    assert set(stats.METHOD_LABELS) == {"welch_t", "one_sample_t", "two_proportion_z", "none"}
+    assert set(stats.METHOD_LABELS) == {
+        "welch_t",
+        "one_sample_t",
+        "two_proportion_z",
+        "one_proportion_z",
+        "none",
+    }
     assert set(stats.REASONS) == {"no_data", "too_few", "zero_variance", "degenerate_proportions"}
     assert "pooled" in str(stats.METHOD_LABELS["two_proportion_z"])
     assert "Wald" in str(stats.METHOD_LABELS["two_proportion_z"])
@@ -392,3 +398,48 @@ def test_every_method_and_reason_has_a_plain_language_label():
     result = stats.welch([1.0], [2.0, 3.0])
     assert result.reason_text == stats.REASONS["too_few"]
     assert result.method_label == stats.METHOD_LABELS["welch_t"]
+
+
+# --- One proportion against the baseline share ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("successes", "n", "reference", "confidence"),
+    [(30, 50, 0.4, 0.95), (7, 20, 0.5, 0.9), (120, 400, 0.25, 0.99), (20, 20, 0.6, 0.95), (0, 15, 0.3, 0.95)],
+)
+def test_one_proportion_matches_the_normal_distribution(successes, n, reference, confidence):
+    result = stats.one_proportion(successes, n, reference, confidence)
+    rate = successes / n
+    z = (rate - reference) / math.sqrt(reference * (1 - reference) / n)
+    margin = scipy_stats.norm.ppf((1 + confidence) / 2) * math.sqrt(rate * (1 - rate) / n)
+    assert (result.method, result.n_a, result.n_b, result.conclusive) == ("one_proportion_z", 0, n, True)
+    assert (result.estimate_a, result.estimate_b) == (reference, rate)
+    assert close(result.statistic, z)
+    assert close(result.p_value, 2 * scipy_stats.norm.sf(abs(z)))
+    assert result.ci_low == pytest.approx(rate - reference - margin, rel=1e-9, abs=1e-12)
+    assert result.ci_high == pytest.approx(rate - reference + margin, rel=1e-9, abs=1e-12)
+
+
+def test_one_proportion_concludes_when_every_observation_is_the_same():
+    """Twenty successes out of twenty against 60 %: a t-test on 0/1 values would find no variance."""
+    result = stats.one_proportion(20, 20, 0.6)
+    assert result.conclusive
+    assert result.significant
+    assert stats.one_sample([1.0] * 20, 0.6).reason == "zero_variance"
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"), [((0, 0, 0.4), "no_data"), ((3, 10, 0.0), "degenerate_proportions")]
+)
+def test_one_proportion_inconclusive(args, reason):
+    result = stats.one_proportion(*args)
+    assert (result.conclusive, result.reason, result.p_value, result.ci_low) == (False, reason, None, None)
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [((11, 10, 0.5), "more successes"), ((-1, 10, 0.5), "successes"), ((3, 10, 1.5), "share")],
+)
+def test_one_proportion_refuses_impossible_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        stats.one_proportion(*args)
