@@ -15,13 +15,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govlab.calls.models import Call
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
 from govlab.evaluation.selectors import preselected_applications
+from govlab.evaluation.views_lab import _download as evaluation_download
 from govlab.labs.models import Lab
 from govlab.labs.rules import is_lab_staff
 
@@ -462,18 +462,8 @@ def selection(request, lab_slug, pk, challenge_pk):
 
 
 def _download(content, demo_day, name: str, extension: str) -> HttpResponse:
-    content_type = (
-        "text/csv; charset=utf-8"
-        if extension == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=content_type)
-    stamp = timezone.now().strftime("%Y%m%d")
-    call = demo_day.call
-    response["Content-Disposition"] = (
-        f'attachment; filename="{call.lab.slug}-{call.slug}-demo-day-{name}-{stamp}.{extension}"'
-    )
-    return response
+    """The evaluation's download, named after the call: ``<lab>-<call>-demo-day-<name>-<date>.<ext>``."""
+    return evaluation_download(content, demo_day.call, f"demo-day-{name}", extension)
 
 
 @login_required
