@@ -29,6 +29,9 @@ urlpatterns += i18n_patterns(
     path("strengthening/", include("govlab.strengthening.urls")),
     path("pilots/", include("govlab.pilots.urls")),
     path("demo-day/", include("govlab.demoday.urls")),
+    path("procurement/", include("govlab.procurement.urls")),
+    path("contracts/", include("govlab.contracts.urls")),
+    path("ocds/", include("govlab.ocds.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=False,
 )

@@ -36,6 +36,8 @@ DEMO_CHAIN = (
     ("strengthening_demo", "govlab.strengthening.demo"),
     ("pilots_demo", "govlab.pilots.demo"),
     ("demoday_demo", "govlab.demoday.demo"),
+    ("procurement_demo", "govlab.procurement.demo"),
+    ("ocds_demo", "govlab.ocds.demo"),
 )
 
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OcdsConfig(AppConfig):
+    name = "govlab.ocds"
+    label = "ocds"
+    verbose_name = _("Open contracting data")
