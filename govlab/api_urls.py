@@ -11,6 +11,7 @@ from govlab.contracts.api import register as register_contracts
 from govlab.demoday.api import register as register_demoday
 from govlab.evaluation.api import register as register_evaluation
 from govlab.labs.api import register as register_labs
+from govlab.monitoring.api import register as register_monitoring
 from govlab.notifications.api import register as register_notifications
 from govlab.ocds.api import register as register_ocds
 from govlab.organisations.api import register as register_organisations
@@ -34,6 +35,7 @@ register_demoday(router)
 register_procurement(router)
 register_contracts(router)
 register_ocds(router)
+register_monitoring(router)
 
 app_name = "api"
 urlpatterns = [*accounts_urlpatterns, path("", include(router.urls))]

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("procurement/", include("govlab.procurement.urls")),
     path("contracts/", include("govlab.contracts.urls")),
     path("ocds/", include("govlab.ocds.urls")),
+    path("monitoring/", include("govlab.monitoring.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=False,
 )

@@ -38,6 +38,7 @@ DEMO_CHAIN = (
     ("demoday_demo", "govlab.demoday.demo"),
     ("procurement_demo", "govlab.procurement.demo"),
     ("ocds_demo", "govlab.ocds.demo"),
+    ("monitoring_demo", "govlab.monitoring.demo"),
 )
 
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "govlab.procurement",
     "govlab.contracts",
     "govlab.ocds",
+    "govlab.monitoring",
     "govlab.demo",
     "django.contrib.admin",
     "django.contrib.auth",
