@@ -47,7 +47,7 @@ from .models import (
     WorksheetVersion,
 )
 from .rules import is_challenge_entity_member
-from .workflow import CALL, ENTITY, LAB, find_transition
+from .workflow import CALL, ENTITY, ENTITY_SERVICE_TRANSITIONS, LAB, find_transition
 from .worksheets import clean_worksheet_data
 
 
@@ -841,9 +841,10 @@ def challenge_transition(
 ) -> Challenge:
     """Move a challenge to ``target``: the guard, the write, the timeline, the audit entry, the notices.
 
-    ``via_call`` is set only by the phase services (calls, evaluation, strengthening, pilots, Demo Day): they
-    may take the transitions whose actor is CALL, for lab staff (publishing a call, preselecting, starting a
-    programme or a pilot, selecting a solution moves the challenges).
+    ``via_call`` is set only by the phase services (calls, evaluation, strengthening, pilots, Demo Day,
+    procurement, contracts): they may take the transitions whose actor is CALL, for lab staff (publishing a
+    call, preselecting, starting a programme or a pilot, selecting a solution moves the challenges) and, for
+    the purchase, for the entity's members too (``ENTITY_SERVICE_TRANSITIONS``).
     """
     locked = (
         Challenge.objects.select_for_update(of=("self",))
@@ -862,7 +863,8 @@ def challenge_transition(
             code="invalid_transition",
         )
     kinds = actor_kinds(actor, locked)
-    if via_call and LAB in kinds:
+    # The phase services check their own permissions; the buyer (the entity) runs phase 5's purchase.
+    if via_call and (LAB in kinds or (ENTITY in kinds and transition.name in ENTITY_SERVICE_TRANSITIONS)):
         kinds.add(CALL)
     only_via_call = transition.actors == {CALL} and not via_call
     if only_via_call or (not (transition.actors & kinds) and not getattr(actor, "is_superuser", False)):

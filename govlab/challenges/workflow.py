@@ -16,7 +16,8 @@ ENTITY = "entity"  # a member of the owning public entity
 LAB = "lab"  # the lab's manager or staff
 MANAGER = "manager"  # the lab's manager only
 # A phase service, never offered as a button: the calls service (a call published, cancelled, preselected),
-# the strengthening programme (started), a pilot (started) and the Demo Day (a solution selected).
+# the strengthening programme (started), a pilot (started), the Demo Day (a solution selected), the
+# procurement (started, cancelled) and the contracts (implementation started, case closed).
 CALL = "call"
 
 
@@ -94,6 +95,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         _t("select_solution", source, S.SOLUTION_SELECTED, {CALL}, _("Select the solution"))
         for source in (S.PRESELECTED, S.STRENGTHENING, S.PILOTING)
     ),
+    _t("start_procurement", S.SOLUTION_SELECTED, S.PROCURING, {CALL}, _("Start the procurement")),
+    _t(
+        "procurement_cancelled",
+        S.PROCURING,
+        S.SOLUTION_SELECTED,
+        {CALL},
+        _("Return to solution selected: the procurement was cancelled"),
+        needs_reason=True,
+    ),
+    _t("start_implementation", S.PROCURING, S.IMPLEMENTING, {CALL}, _("Start implementation")),
+    _t("close_case", S.IMPLEMENTING, S.CLOSED, {CALL}, _("Close the case")),
     *(
         _t("abandon", source, S.ABANDONED, {LAB}, _("Abandon"), needs_reason=True)
         for source in (
@@ -103,8 +115,16 @@ TRANSITIONS: tuple[Transition, ...] = (
             S.PRESELECTED,
             S.STRENGTHENING,
             S.PILOTING,
+            S.SOLUTION_SELECTED,
+            S.PROCURING,
+            S.IMPLEMENTING,
         )
     ),
+)
+
+# Phase 5: the entity buys, so its members may move the challenge through the purchase's services too.
+ENTITY_SERVICE_TRANSITIONS = frozenset(
+    {"start_procurement", "procurement_cancelled", "start_implementation", "close_case"}
 )
 
 BY_SOURCE_TARGET: dict[tuple[str, str], Transition] = {(t.source, t.target): t for t in TRANSITIONS}

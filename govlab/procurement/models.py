@@ -42,9 +42,7 @@ class ProcedureType(models.Model):
     name = TranslatedField(_("name"), max_length=200)
     description = TranslatedField(_("description"), blank=True, max_length=5000)
     ocds_method = models.CharField(_("OCDS procurement method"), max_length=20, choices=OcdsMethod.choices)
-    ocds_method_details = models.CharField(
-        _("OCDS procurement method details"), max_length=300, blank=True
-    )
+    ocds_method_details = models.CharField(_("OCDS procurement method details"), max_length=300, blank=True)
     # The steps of the route, in order (StepKind values); a process copies them when the route is chosen.
     steps = models.JSONField(_("steps"), default=list, blank=True)
     standstill_days = models.PositiveSmallIntegerField(
