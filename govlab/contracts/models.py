@@ -37,7 +37,10 @@ MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator
 class Contract(models.Model):
     lab = models.ForeignKey("labs.Lab", on_delete=models.PROTECT, related_name="contracts")
     challenge = models.ForeignKey(
-        "challenges.Challenge", verbose_name=_("challenge"), on_delete=models.PROTECT, related_name="contracts"
+        "challenges.Challenge",
+        verbose_name=_("challenge"),
+        on_delete=models.PROTECT,
+        related_name="contracts",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ContractKind.choices)
     award = models.OneToOneField(
@@ -92,6 +95,9 @@ class Contract(models.Model):
         _("progress report every (days)"), null=True, blank=True
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    # When and why it was finished (terminated) or cancelled.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(_("why it ended"), blank=True, max_length=5000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -105,7 +111,9 @@ class Contract(models.Model):
                 condition=models.Q(award__isnull=True) | models.Q(pilot__isnull=True),
                 name="contract_award_or_pilot",
             ),
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="contract_dates"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="contract_dates"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,7 +137,12 @@ class ContractVersion(models.Model):
         verbose_name = _("contract version")
         verbose_name_plural = _("contract versions")
         ordering = ["contract", "number"]
-        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="one_contract_version_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="one_contract_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
 
 
 class ContractDocument(models.Model):
@@ -144,6 +157,9 @@ class ContractDocument(models.Model):
         verbose_name = _("contract document")
         verbose_name_plural = _("contract documents")
         ordering = ["contract", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ContractMilestone(models.Model):
@@ -183,6 +199,9 @@ class ScheduledPayment(models.Model):
         verbose_name_plural = _("payment schedule")
         ordering = ["contract", "due_on", "pk"]
 
+    def __str__(self) -> str:
+        return self.label
+
 
 class Payment(models.Model):
     """One invoice and its payment: received, approved, paid — each dated in the lab's time zone."""
@@ -198,6 +217,9 @@ class Payment(models.Model):
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     # Computed from the invoice day and the contract's terms when the invoice is recorded.
     due_on = models.DateField(_("to be paid by"))
+    # A cancelled invoice (withdrawn, credited) no longer counts towards the contract's value.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.TextField(_("why cancelled"), blank=True, max_length=2000)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
@@ -208,24 +230,32 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         ordering = ["contract", "invoice_received_on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "invoice_number"], name="one_invoice_number_per_contract"),
+            models.UniqueConstraint(
+                fields=["contract", "invoice_number"], name="one_invoice_number_per_contract"
+            ),
             models.CheckConstraint(
                 condition=models.Q(approved_on__isnull=True)
                 | models.Q(approved_on__gte=models.F("invoice_received_on")),
                 name="payment_approved_after_invoice",
             ),
             models.CheckConstraint(
-                condition=models.Q(paid_on__isnull=True) | models.Q(paid_on__gte=models.F("invoice_received_on")),
+                condition=models.Q(paid_on__isnull=True)
+                | models.Q(paid_on__gte=models.F("invoice_received_on")),
                 name="payment_paid_after_invoice",
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.invoice_number
 
 
 class ProgressReport(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reports")
     period = models.CharField(_("period"), max_length=100)
     due_on = models.DateField(_("due on"))
-    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DUE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DUE
+    )
     summary = models.TextField(_("progress"), blank=True, max_length=10000)
     percent_complete = models.PositiveSmallIntegerField(
         _("per cent complete"), null=True, blank=True, validators=[MaxValueValidator(100)]
@@ -245,6 +275,10 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         ordering = ["contract", "due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["contract", "due_on"], name="one_report_per_due_day")]
+
+    def __str__(self) -> str:
+        return self.period
 
 
 class ImplementationIssue(models.Model):
@@ -252,8 +286,12 @@ class ImplementationIssue(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=IssueKind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=5000)
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
-    status = models.CharField(_("status"), max_length=10, choices=IssueStatus.choices, default=IssueStatus.OPEN)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=IssueStatus.choices, default=IssueStatus.OPEN
+    )
     mitigation = models.TextField(_("mitigation"), blank=True, max_length=5000)
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("raised"), auto_now_add=True)
@@ -264,6 +302,9 @@ class ImplementationIssue(models.Model):
         verbose_name_plural = _("issues and risks")
         ordering = ["contract", "status", "-pk"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class LessonsLearned(models.Model):
     """The end of a challenge's case: what worked, what did not, what each side would do differently."""
@@ -273,8 +314,12 @@ class LessonsLearned(models.Model):
     )
     successes = models.TextField(_("successes"), max_length=10000)
     failures = models.TextField(_("failures"), blank=True, max_length=10000)
-    entity_would_change = models.TextField(_("what the entity would do differently"), blank=True, max_length=10000)
-    solver_would_change = models.TextField(_("what the solver would do differently"), blank=True, max_length=10000)
+    entity_would_change = models.TextField(
+        _("what the entity would do differently"), blank=True, max_length=10000
+    )
+    solver_would_change = models.TextField(
+        _("what the solver would do differently"), blank=True, max_length=10000
+    )
     is_public = models.BooleanField(_("publish"), default=False)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
@@ -283,3 +328,6 @@ class LessonsLearned(models.Model):
     class Meta:
         verbose_name = _("lessons learned")
         verbose_name_plural = _("lessons learned")
+
+    def __str__(self) -> str:
+        return str(self.challenge_id)
