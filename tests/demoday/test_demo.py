@@ -101,6 +101,9 @@ def test_nothing_before_the_demo_day_has_taken_place(milab_cohort):
     assert not DemoDay.objects.exists()
 
 
+PHASE_5 = {"procuring", "implementing", "closed"}
+
+
 def test_the_full_demo_has_a_milab_demo_day_with_a_winner_per_challenge(db):
     from govlab.demo.loader import load
 
@@ -147,5 +150,6 @@ def test_the_full_demo_has_a_milab_demo_day_with_a_winner_per_challenge(db):
             call.preselection_on
         )
         assert dates["solution_selected"] == selection.decided_at
-        assert max(when for _status, when in steps).year == 2025
+        # The Demo Day ends phase 4 in 2025; the purchase (phase 5) follows in the months after.
+        assert max(when for status, when in steps if status not in PHASE_5).year == 2025
     assert demo.load() == {"demo_days_skipped": 1}
