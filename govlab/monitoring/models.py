@@ -33,7 +33,9 @@ class KpiDefinition(models.Model):
         "challenges.Challenge", null=True, blank=True, on_delete=models.CASCADE, related_name="kpis"
     )
     unit = models.CharField(_("unit"), max_length=40, blank=True)
-    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.UP)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.UP
+    )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     computation = models.CharField(_("computation"), max_length=60, blank=True)
     periodicity = models.CharField(
@@ -68,6 +70,9 @@ class KpiTarget(models.Model):
         ordering = ["kpi", "period_start"]
         constraints = [models.UniqueConstraint(fields=["kpi", "period_start"], name="one_target_per_period")]
 
+    def __str__(self) -> str:
+        return f"{self.kpi} · {self.period_start:%Y-%m-%d} → {self.value}"
+
 
 class KpiValue(models.Model):
     """A value entered by hand for one period, with its evidence."""
@@ -87,6 +92,9 @@ class KpiValue(models.Model):
         ordering = ["kpi", "period_start"]
         constraints = [models.UniqueConstraint(fields=["kpi", "period_start"], name="one_value_per_period")]
 
+    def __str__(self) -> str:
+        return f"{self.kpi} · {self.period_start:%Y-%m-%d} = {self.value}"
+
 
 class Snapshot(models.Model):
     """A precomputed figure (funnel, cycle times, a KPI series) for a lab, refreshed by a task."""
@@ -98,3 +106,6 @@ class Snapshot(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["lab", "key"], name="one_snapshot_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.computed_at:%Y-%m-%d %H:%M})"
