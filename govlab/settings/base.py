@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "organisations", "description": "The directory of organisations and their members."},
         {"name": "terms", "description": "Shared vocabularies: SDGs, sectors, technologies, themes."},
         {"name": "notifications", "description": "The signed-in person's notifications."},
+        {"name": "ocds", "description": "Open Contracting Data Standard releases and records (public)."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "django_countries.countries",
@@ -298,6 +299,12 @@ SPECTACULAR_SETTINGS = {
         "ChallengeStatusEnum": "govlab.challenges.enums.ChallengeStatus",
         "DeclineReasonEnum": "govlab.challenges.enums.DeclineReason",
         "WorksheetKindEnum": "govlab.challenges.enums.WorksheetKind",
+        "MetricDirectionEnum": "govlab.pilots.enums.Direction",
+        "ObservationSourceEnum": "govlab.pilots.enums.Source",
+        "KpiDirectionEnum": "govlab.monitoring.enums.Direction",
+        "KpiSourceEnum": "govlab.monitoring.enums.Source",
+        "ProcedureKindEnum": "govlab.procurement.enums.ProcedureKind",
+        "StepKindEnum": "govlab.procurement.enums.StepKind",
     },
 }
 
