@@ -48,7 +48,7 @@ run: demo
 	$(BIN)/python -m govlab runserver $(HOST):$(PORT)
 
 test: install-dev
-	DJANGO_SETTINGS_MODULE=govlab.settings.test $(BIN)/python -m pytest -n "$${PYTEST_WORKERS:-auto}" $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=govlab.settings.test $(BIN)/python -m pytest -n "$${PYTEST_WORKERS:-auto}" --dist "$${PYTEST_DIST:-worksteal}" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
