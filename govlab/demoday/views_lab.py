@@ -23,7 +23,7 @@ from govlab.core.decorators import login_required_keeping_input, restore_kept_in
 from govlab.evaluation.selectors import preselected_applications
 from govlab.evaluation.views_lab import _download as evaluation_download
 from govlab.labs.models import Lab
-from govlab.labs.rules import is_lab_staff
+from govlab.labs.rules import team_lab_or_404
 
 from . import aggregation, services
 from .enums import STATUS_MOVES, DemoDayStatus
@@ -34,10 +34,7 @@ from .selectors import declarations_matrix, pitches
 
 
 def _staff_lab(request, lab_slug: str) -> Lab:
-    lab = Lab.objects.filter(slug=lab_slug).first()
-    if lab is None or not (is_lab_staff(request.user, lab) or request.user.is_superuser):
-        raise Http404
-    return lab
+    return team_lab_or_404(request, lab_slug)
 
 
 def _staff_demo_day(request, lab_slug: str, pk: int) -> DemoDay:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from govlab.calls.models import Application
 from govlab.calls.rules import is_application_member
 from govlab.labs.models import Lab
-from govlab.labs.rules import is_lab_member, is_lab_public, is_lab_staff
+from govlab.labs.rules import is_lab_staff
 
 from .selectors import outcome_for, public_results
 
@@ -19,9 +19,7 @@ from .selectors import outcome_for, public_results
 @require_GET
 def results(request, lab_slug):
     lab = Lab.objects.filter(slug=lab_slug).first()
-    if lab is None or not (
-        is_lab_public(request.user, lab) or is_lab_member(request.user, lab) or request.user.is_superuser
-    ):
+    if lab is None or not request.user.has_perm("labs.view_lab", lab):
         raise Http404
     return render(
         request,

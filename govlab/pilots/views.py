@@ -26,8 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from govlab.calls.models import Application, Call
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
-from govlab.labs.models import Lab
-from govlab.labs.rules import is_lab_staff
+from govlab.labs.rules import is_lab_staff, team_lab_or_404
 
 from . import analysis, charts, exports, selectors, services
 from .enums import Design, PilotStatus
@@ -103,9 +102,7 @@ def _url(pilot, name: str = "detail", *args) -> str:
 @require_GET
 def call_pilots(request, lab_slug, call_pk):
     """The call's cohort (its preselected applications) and each one's pilot: the lab's entry page."""
-    lab = Lab.objects.filter(slug=lab_slug).first()
-    if lab is None or not (is_lab_staff(request.user, lab) or request.user.is_superuser):
-        raise Http404
+    lab = team_lab_or_404(request, lab_slug)
     call = Call.objects.filter(lab=lab, pk=call_pk).first()
     if call is None:
         raise Http404
