@@ -3,24 +3,19 @@
 Each question of the stage is one column. The answers are those of the latest submitted revision (what the
 organisation handed in). An application never submitted is a draft the lab does not read (applicants are
 told drafts are not considered): its row shows who, for which challenge, its status and how many items it
-still misses, with empty answer cells. A file answer shows the name of the file. Every cell goes through
-``safe_cell``: text a spreadsheet would run as a formula (= + - @, tab, carriage return) gets a leading
-quote, so a hostile answer such as ``=HYPERLINK(...)`` stays text.
+still misses, with empty answer cells. A file answer shows the name of the file. Every cell is text, written
+by ``govlab.core.exports`` (which makes it safe: a hostile answer such as ``=HYPERLINK(...)`` stays text).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import zoneinfo
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from govlab.challenges.exports import BOM, safe_cell
+from govlab.core.exports import csv_text, xlsx_bytes
 from govlab.core.i18n import pick
 
 from . import services
@@ -30,14 +25,12 @@ from .models import Application, ApplicationFile, ApplicationRevision
 K = QuestionKind
 
 __all__ = [
-    "BOM",
     "applications_csv",
     "applications_xlsx",
     "export_table",
     "file_answer",
     "format_answer",
     "revision_file_ids",
-    "safe_cell",
 ]
 
 
@@ -142,7 +135,7 @@ def export_applications(call, stage: str):
 
 
 def export_table(call, stage: str) -> tuple[list[str], list[list[str]]]:
-    """The header and the rows, every cell already made safe for a spreadsheet."""
+    """The header and the rows, every cell text (made safe when written)."""
     languages = call.lab.languages
     zone = zoneinfo.ZoneInfo(call.time_zone or "UTC")
     questions = list(call.questions.filter(stage=stage).order_by("position", "pk"))
@@ -212,30 +205,12 @@ def export_table(call, stage: str) -> tuple[list[str], list[list[str]]]:
                 *answers,
             ]
         )
-    return [safe_cell(cell) for cell in header], [[safe_cell(cell) for cell in row] for row in rows]
+    return header, rows
 
 
 def applications_csv(call, stage: str) -> str:
-    header, rows = export_table(call, stage)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return BOM + out.getvalue()
-
-
-def _xlsx_text(value: str) -> str:
-    # Control characters XML cannot hold are dropped; tab and carriage return stay (behind the quote).
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return csv_text(export_table(call, stage))
 
 
 def applications_xlsx(call, stage: str) -> bytes:
-    header, rows = export_table(call, stage)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Applications")[:31])
-    sheet.append([_xlsx_text(cell) for cell in header])
-    for row in rows:
-        sheet.append([_xlsx_text(cell) for cell in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes((_("Applications"), export_table(call, stage)))

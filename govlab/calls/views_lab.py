@@ -13,13 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
+from govlab.core.exports import download
 from govlab.core.i18n import pick
 from govlab.labs.models import Lab
 from govlab.labs.rules import is_lab_staff
@@ -934,11 +935,8 @@ def _export_stage(request, call) -> str:
 def export_csv(request, lab_slug, pk):
     call = _staff_call(request, lab_slug, pk, perm="calls.manage_applications")
     stage = _export_stage(request, call)
-    response = HttpResponse(applications_csv(call, stage), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{call.lab.slug}-{call.slug}-{stage}-applications.csv"'
-    )
-    return response
+    name = f"{call.lab.slug}-{call.slug}-{stage}-applications"
+    return download(applications_csv(call, stage), name, "csv", dated=False)
 
 
 @login_required
@@ -946,11 +944,5 @@ def export_csv(request, lab_slug, pk):
 def export_xlsx(request, lab_slug, pk):
     call = _staff_call(request, lab_slug, pk, perm="calls.manage_applications")
     stage = _export_stage(request, call)
-    response = HttpResponse(
-        applications_xlsx(call, stage),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{call.lab.slug}-{call.slug}-{stage}-applications.xlsx"'
-    )
-    return response
+    name = f"{call.lab.slug}-{call.slug}-{stage}-applications"
+    return download(applications_xlsx(call, stage), name, "xlsx", dated=False)

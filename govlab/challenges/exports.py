@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import zoneinfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govlab.core.exports import csv_text
 from govlab.core.i18n import pick
 
 from .enums import CriterionAnswer
 from .selectors import campaign_export_rows
-
-BOM = "\ufeff"  # spreadsheet programs read the file as UTF-8 only when it starts with this mark
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection): such text gets a leading quote."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _answer(assessment) -> str:
@@ -40,44 +28,35 @@ def campaign_screening_csv(campaign) -> str:
     languages = campaign.lab.languages
     lab_zone = zoneinfo.ZoneInfo(campaign.lab.time_zone)
     criteria = list(campaign.criteria.order_by("position", "pk"))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            safe_cell(text)
-            for text in [
-                _("Reference"),
-                _("Title"),
-                _("Public entity"),
-                _("Status"),
-                _("Priority"),
-                _("Submitted"),
-                _("Reason for declining"),
-                _("Message to the entity"),
-                *[pick(criterion.name, preferred=languages).text for criterion in criteria],
-            ]
-        ]
-    )
+    header = [
+        _("Reference"),
+        _("Title"),
+        _("Public entity"),
+        _("Status"),
+        _("Priority"),
+        _("Submitted"),
+        _("Reason for declining"),
+        _("Message to the entity"),
+        *[pick(criterion.name, preferred=languages).text for criterion in criteria],
+    ]
+    rows = []
     for challenge in campaign_export_rows(campaign):
         by_criterion = {a.criterion_id: a for a in challenge.assessments.all()}
-        writer.writerow(
+        rows.append(
             [
-                safe_cell(value)
-                for value in [
-                    challenge.reference,
-                    pick(challenge.title, preferred=languages).text,
-                    challenge.owner.name,
-                    challenge.get_status_display(),
-                    challenge.priority_rank or "",
-                    (
-                        timezone.localtime(challenge.submitted_at, lab_zone).date().isoformat()
-                        if challenge.submitted_at
-                        else ""
-                    ),
-                    challenge.get_decline_reason_display() if challenge.decline_reason else "",
-                    challenge.decision_message,
-                    *[_answer(by_criterion.get(criterion.pk)) for criterion in criteria],
-                ]
+                challenge.reference,
+                pick(challenge.title, preferred=languages).text,
+                challenge.owner.name,
+                challenge.get_status_display(),
+                challenge.priority_rank or "",
+                (
+                    timezone.localtime(challenge.submitted_at, lab_zone).date().isoformat()
+                    if challenge.submitted_at
+                    else ""
+                ),
+                challenge.get_decline_reason_display() if challenge.decline_reason else "",
+                challenge.decision_message,
+                *[_answer(by_criterion.get(criterion.pk)) for criterion in criteria],
             ]
         )
-    return BOM + out.getvalue()
+    return csv_text((header, rows))

@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
+from govlab.core.exports import download
 from govlab.core.i18n import pick
 from govlab.labs.models import Lab
 from govlab.labs.rules import is_lab_staff
@@ -282,11 +283,8 @@ def criterion_remove(request, lab_slug, pk, criterion_pk):
 @require_GET
 def campaign_export(request, lab_slug, pk):
     campaign = _staff_campaign(request, lab_slug, pk)
-    response = HttpResponse(campaign_screening_csv(campaign), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{campaign.lab.slug}-{campaign.slug}-screening.csv"'
-    )
-    return response
+    name = f"{campaign.lab.slug}-{campaign.slug}-screening"
+    return download(campaign_screening_csv(campaign), name, "csv", dated=False)
 
 
 # --- Legal regimes -----------------------------------------------------------------------------

@@ -1,24 +1,17 @@
 """A lab's contracts and payments for the people who run it, as CSV and XLSX.
 
-Text cells go through ``safe_cell`` (a title starting with "=" stays text); amounts stay numbers.
+``govlab.core.exports`` writes them: text is made safe (a title starting with "=" stays text); amounts
+stay numbers.
 Confidential notes are never exported.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from govlab.calls.exports import BOM, safe_cell
+from govlab.core.exports import csv_text, xlsx_bytes
 
 from . import selectors
-
-NUMBER = (int, float, Decimal)
 
 
 def contracts_table(lab) -> tuple[list[str], list[list]]:
@@ -102,38 +95,9 @@ def payments_table(lab) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return str(value)
-    return safe_cell(value)
-
-
-def _xlsx(value):
-    if value is None:
-        return None
-    if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", safe_cell(value))
-
-
 def as_csv(table) -> str:
-    header, rows = table
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_text(cell) for cell in header])
-    writer.writerows([_text(cell) for cell in row] for row in rows)
-    return BOM + out.getvalue()
+    return csv_text(table)
 
 
 def as_xlsx(title: str, table) -> bytes:
-    header, rows = table
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([_xlsx(cell) for cell in header])
-    for row in rows:
-        sheet.append([_xlsx(cell) for cell in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes((title, table))

@@ -1,6 +1,6 @@
 """CSV and XLSX exports of a Demo Day for the lab's team: the scores (one row per juror, application and
 criterion) and the ranking (one row per pitching application). Text cells are made safe against
-spreadsheet formulas and numbers stay numbers, through evaluation's shared writers."""
+spreadsheet formulas and numbers stay numbers, by ``govlab.core.exports``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import zoneinfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govlab.core.exports import csv_text, xlsx_bytes
 from govlab.core.i18n import pick
-from govlab.evaluation.exports import _csv, _workbook
 
 from . import aggregation
 from .models import JuryDeclaration, JuryScore
@@ -92,16 +92,16 @@ def ranking_table(demo_day) -> tuple[list[str], list[list]]:
 
 
 def scores_csv(demo_day) -> str:
-    return _csv(scores_table(demo_day))
+    return csv_text(scores_table(demo_day))
 
 
 def scores_xlsx(demo_day) -> bytes:
-    return _workbook(scores_table(demo_day), _("Scores"))
+    return xlsx_bytes((_("Scores"), scores_table(demo_day)))
 
 
 def ranking_csv(demo_day) -> str:
-    return _csv(ranking_table(demo_day))
+    return csv_text(ranking_table(demo_day))
 
 
 def ranking_xlsx(demo_day) -> bytes:
-    return _workbook(ranking_table(demo_day), _("Ranking"))
+    return xlsx_bytes((_("Ranking"), ranking_table(demo_day)))

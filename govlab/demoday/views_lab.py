@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from govlab.calls.models import Call
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
+from govlab.core.exports import download
 from govlab.evaluation.selectors import preselected_applications
-from govlab.evaluation.views_lab import _download as evaluation_download
 from govlab.labs.models import Lab
 from govlab.labs.rules import team_lab_or_404
 
@@ -460,7 +460,8 @@ def selection(request, lab_slug, pk, challenge_pk):
 
 def _download(content, demo_day, name: str, extension: str) -> HttpResponse:
     """The evaluation's download, named after the call: ``<lab>-<call>-demo-day-<name>-<date>.<ext>``."""
-    return evaluation_download(content, demo_day.call, f"demo-day-{name}", extension)
+    call = demo_day.call
+    return download(content, f"{call.lab.slug}-{call.slug}-demo-day-{name}", extension)
 
 
 @login_required

@@ -2,28 +2,22 @@
 the ranking (one row per submitted application).
 
 Only the lab's team exports (the views check it), and the lab's team always sees who applied and who
-reviewed: the rows name the organisation and the evaluator. Text cells go through ``safe_cell`` (shared
-with the other exports): text a spreadsheet would run as a formula (= + - @, tab, carriage return) gets a
-leading quote, so a hostile organisation name such as ``=HYPERLINK(...)`` stays text. Numbers are written
-as numbers (a negative z-score is not a formula).
+reviewed: the rows name the organisation and the evaluator. ``govlab.core.exports`` writes them: text a
+spreadsheet would run as a formula gets a leading quote, so a hostile organisation name such as
+``=HYPERLINK(...)`` stays text; numbers are written as numbers (a negative z-score is not a formula).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import zoneinfo
 from collections import defaultdict
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from govlab.calls.enums import ApplicationStatus
-from govlab.calls.exports import BOM, safe_cell
 from govlab.calls.models import Application
+from govlab.core.exports import csv_text, xlsx_bytes
 from govlab.core.i18n import pick
 
 from . import aggregation
@@ -34,13 +28,10 @@ __all__ = [
     "ranking_csv",
     "ranking_table",
     "ranking_xlsx",
-    "safe_cell",
     "scores_csv",
     "scores_table",
     "scores_xlsx",
 ]
-
-NUMBER = (int, float, Decimal)
 
 
 def _criteria(call):
@@ -147,56 +138,17 @@ def ranking_table(call) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _text(value) -> str:
-    """A cell for CSV: numbers as they are, text made safe."""
-    if value is None:
-        return ""
-    if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return str(value)
-    return safe_cell(value)
-
-
-def _xlsx(value):
-    """A cell for XLSX: numbers stay numbers; text made safe, without the characters XML cannot hold."""
-    if value is None:
-        return None
-    if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", safe_cell(value))
-
-
-def _csv(table) -> str:
-    header, rows = table
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_text(cell) for cell in header])
-    writer.writerows([_text(cell) for cell in row] for row in rows)
-    return BOM + out.getvalue()
-
-
-def _workbook(table, title: str) -> bytes:
-    header, rows = table
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([_xlsx(cell) for cell in header])
-    for row in rows:
-        sheet.append([_xlsx(cell) for cell in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def scores_csv(call) -> str:
-    return _csv(scores_table(call))
+    return csv_text(scores_table(call))
 
 
 def scores_xlsx(call) -> bytes:
-    return _workbook(scores_table(call), _("Scores"))
+    return xlsx_bytes((_("Scores"), scores_table(call)))
 
 
 def ranking_csv(call) -> str:
-    return _csv(ranking_table(call))
+    return csv_text(ranking_table(call))
 
 
 def ranking_xlsx(call) -> bytes:
-    return _workbook(ranking_table(call), _("Ranking"))
+    return xlsx_bytes((_("Ranking"), ranking_table(call)))

@@ -26,7 +26,6 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,6 +34,7 @@ from govlab.calls.models import Application, Call
 from govlab.calls.services import local_time_label
 from govlab.challenges.enums import ChallengeStatus
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
+from govlab.core.exports import download
 from govlab.core.i18n import pick
 from govlab.labs.models import Lab
 from govlab.labs.rules import is_lab_staff
@@ -1146,17 +1146,7 @@ def feedback_send(request, lab_slug, pk):
 
 
 def _download(content, call, name: str, extension: str) -> HttpResponse:
-    content_type = (
-        "text/csv; charset=utf-8"
-        if extension == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=content_type)
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{call.lab.slug}-{call.slug}-{name}-{stamp}.{extension}"'
-    )
-    return response
+    return download(content, f"{call.lab.slug}-{call.slug}-{name}", extension)
 
 
 @login_required

@@ -2,34 +2,20 @@
 breakdown), the funnel (its stages, then the exits by reason) and the cycle times (per phase, then per
 state), as CSV (one file each) and as one XLSX workbook.
 
-Text cells go through ``safe_cell`` (a name starting with "=" stays text); numbers stay numbers.
+``govlab.core.exports`` writes them: text is made safe (a name starting with "=" stays text); numbers stay
+numbers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from decimal import Decimal
-
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from govlab.calls.exports import BOM, safe_cell
+from govlab.core.exports import csv_text, plain, xlsx_bytes
 from govlab.core.i18n import pick
 
 from .models import KpiDefinition, KpiTarget, KpiValue
-
-NUMBER = (int, float, Decimal)
-
-
-def plain(value):
-    """27.0000 → 27, 7.5000 → 7.5 (never 1E+2); floats and ints as they are; None stays None."""
-    if isinstance(value, Decimal):
-        return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    return value
 
 
 def series_years(lab) -> list[int]:
@@ -179,59 +165,24 @@ def cycle_times_table(lab, *, year: int | None) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return str(value)
-    return safe_cell(str(value))
-
-
-def _xlsx(value):
-    if value is None:
-        return None
-    if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", safe_cell(str(value)))
-
-
-def _csv(*tables) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for index, (header, rows) in enumerate(tables):
-        if index:
-            writer.writerow([])
-        writer.writerow([_text(cell) for cell in header])
-        writer.writerows([_text(cell) for cell in row] for row in rows)
-    return BOM + out.getvalue()
-
-
 def kpis_csv(lab) -> str:
-    return _csv(kpis_table(lab))
+    return csv_text(kpis_table(lab))
 
 
 def funnel_csv(lab, *, year: int | None) -> str:
     """The stages, an empty line, then the exits by reason."""
-    return _csv(*funnel_tables(lab, year=year))
+    return csv_text(*funnel_tables(lab, year=year))
 
 
 def cycle_times_csv(lab, *, year: int | None) -> str:
-    return _csv(cycle_times_table(lab, year=year))
+    return csv_text(cycle_times_table(lab, year=year))
 
 
 def lab_xlsx(lab, *, year: int | None) -> bytes:
-    workbook = Workbook(write_only=True)
     stages, exits = funnel_tables(lab, year=year)
-    for title, (header, rows) in (
+    return xlsx_bytes(
         (_("KPIs"), kpis_table(lab)),
         (_("Funnel"), stages),
         (_("Exits"), exits),
         (_("Cycle times"), cycle_times_table(lab, year=year)),
-    ):
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append([_xlsx(cell) for cell in header])
-        for row in rows:
-            sheet.append([_xlsx(cell) for cell in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    )

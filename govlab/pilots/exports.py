@@ -1,30 +1,18 @@
 """A pilot's data for the people who run it: its observations (one row each) and its analysis (one row per
 metric, the same figures as the analysis page), as CSV (one file each) and as one XLSX workbook.
 
-Text cells go through ``safe_cell`` (a note starting with "=" stays text); numbers stay numbers.
+``govlab.core.exports`` writes them: text is made safe (a note starting with "=" stays text); numbers stay
+numbers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from govlab.calls.exports import BOM, safe_cell
+from govlab.core.exports import csv_text, plain, xlsx_bytes
 
 from . import analysis
 from .models import Observation
-
-NUMBER = (int, float, Decimal)
-
-
-def plain(value: Decimal) -> Decimal:
-    """12.000000 → 12, 7.500000 → 7.5 (never 1E+2)."""
-    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
 def observations_table(pilot) -> tuple[list[str], list[list]]:
@@ -129,49 +117,16 @@ def analysis_table(pilot) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return str(value)
-    return safe_cell(value)
-
-
-def _xlsx(value):
-    if value is None:
-        return None
-    if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", safe_cell(value))
-
-
-def _csv(table) -> str:
-    header, rows = table
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_text(cell) for cell in header])
-    writer.writerows([_text(cell) for cell in row] for row in rows)
-    return BOM + out.getvalue()
-
-
 def observations_csv(pilot) -> str:
-    return _csv(observations_table(pilot))
+    return csv_text(observations_table(pilot))
 
 
 def analysis_csv(pilot) -> str:
-    return _csv(analysis_table(pilot))
+    return csv_text(analysis_table(pilot))
 
 
 def pilot_xlsx(pilot) -> bytes:
-    workbook = Workbook(write_only=True)
-    for title, (header, rows) in (
+    return xlsx_bytes(
         (_("Observations"), observations_table(pilot)),
         (_("Analysis"), analysis_table(pilot)),
-    ):
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append([_xlsx(cell) for cell in header])
-        for row in rows:
-            sheet.append([_xlsx(cell) for cell in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    )

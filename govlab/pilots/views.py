@@ -20,12 +20,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govlab.calls.models import Application, Call
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
+from govlab.core.exports import download
 from govlab.labs.rules import is_lab_staff, team_lab_or_404
 
 from . import analysis, charts, exports, selectors, services
@@ -564,15 +564,7 @@ def decide(request, pk):
 
 
 def _download(content, pilot, name: str, extension: str) -> HttpResponse:
-    content_type = (
-        "text/csv; charset=utf-8"
-        if extension == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=content_type)
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="pilot-{pilot.pk}-{name}-{stamp}.{extension}"'
-    return response
+    return download(content, f"pilot-{pilot.pk}-{name}", extension)
 
 
 @login_required

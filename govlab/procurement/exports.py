@@ -1,24 +1,19 @@
 """A lab's procurement processes as CSV and XLSX (one row per process), for the people who run them.
 
-Text cells go through ``safe_cell`` (a title starting with "=" stays text); numbers stay numbers.
+``govlab.core.exports`` writes them: text is made safe (a title starting with "=" stays text); numbers stay
+numbers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from govlab.calls.exports import BOM, safe_cell
+from govlab.core.exports import csv_text, xlsx_bytes
 
 from .enums import AwardStatus, ProcessStatus
 from .selectors import effective_status, lab_today
-
-NUMBER = (int, float, Decimal)
 
 
 def processes_table(lab, processes) -> tuple[list[str], list[list]]:
@@ -72,38 +67,9 @@ def processes_table(lab, processes) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return str(value)
-    return safe_cell(value)
-
-
-def _xlsx(value):
-    if value is None:
-        return None
-    if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", safe_cell(value))
-
-
 def processes_csv(lab, processes) -> str:
-    header, rows = processes_table(lab, processes)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_text(cell) for cell in header])
-    writer.writerows([_text(cell) for cell in row] for row in rows)
-    return BOM + out.getvalue()
+    return csv_text(processes_table(lab, processes))
 
 
 def processes_xlsx(lab, processes) -> bytes:
-    header, rows = processes_table(lab, processes)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Procurement")[:31])
-    sheet.append([_xlsx(cell) for cell in header])
-    for row in rows:
-        sheet.append([_xlsx(cell) for cell in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes((_("Procurement"), processes_table(lab, processes)))

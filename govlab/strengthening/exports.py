@@ -9,7 +9,7 @@ import zoneinfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govlab.evaluation.exports import _csv, _workbook
+from govlab.core.exports import csv_text, xlsx_bytes
 
 from . import selectors
 from .enums import ActivityKind
@@ -73,16 +73,16 @@ def hours_table(programme: Programme) -> tuple[list[str], list[list]]:
 
 
 def attendance_csv(programme) -> str:
-    return _csv(attendance_table(programme))
+    return csv_text(attendance_table(programme))
 
 
 def attendance_xlsx(programme) -> bytes:
-    return _workbook(attendance_table(programme), _("Attendance"))
+    return xlsx_bytes((_("Attendance"), attendance_table(programme)))
 
 
 def hours_csv(programme) -> str:
-    return _csv(hours_table(programme))
+    return csv_text(hours_table(programme))
 
 
 def hours_xlsx(programme) -> bytes:
-    return _workbook(hours_table(programme), _("Hours"))
+    return xlsx_bytes((_("Hours"), hours_table(programme)))

@@ -15,12 +15,12 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govlab.calls.models import Call
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
+from govlab.core.exports import download
 from govlab.core.timezones import utc_to_local
 from govlab.labs.models import Lab
 from govlab.labs.rules import is_lab_staff
@@ -411,17 +411,7 @@ def hours(request, lab_slug, pk):
 
 
 def _download(content, call, name: str, extension: str) -> HttpResponse:
-    content_type = (
-        "text/csv; charset=utf-8"
-        if extension == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=content_type)
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{call.lab.slug}-{call.slug}-{name}-{stamp}.{extension}"'
-    )
-    return response
+    return download(content, f"{call.lab.slug}-{call.slug}-{name}", extension)
 
 
 @login_required

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from govlab.calls import services
 from govlab.calls.enums import QuestionKind, Stage
-from govlab.calls.exports import format_answer, revision_file_ids, safe_cell
+from govlab.calls.exports import format_answer, revision_file_ids
 from govlab.calls.models import ApplicationRevision
 from tests.calls.conftest import ALL_DECLARATIONS, COMPLETE_ANSWERS
 from tests.factories import OrganisationFactory, OrganisationMembershipFactory
@@ -194,25 +194,6 @@ def _expected_rows(open_call, exported):
             "",
         ],
     }
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+1", "'+1"),
-        ("-1", "'-1"),
-        ("@A1", "'@A1"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("a=1", "a=1"),
-        ("", ""),
-        (None, ""),
-        (12, "12"),
-    ],
-)
-def test_safe_cell(value, expected):
-    assert safe_cell(value) == expected
 
 
 @pytest.mark.django_db
