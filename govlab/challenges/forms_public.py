@@ -9,8 +9,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -261,8 +262,14 @@ class ChallengeForm(StyledErrorsForm):
         label=_("Add an evidence document"),
         required=False,
         validators=[document_upload],
-        help_text=_("PDF, office documents, CSV, text or images; at most %(size)s MB.")
-        % {"size": document_upload.max_bytes // (1024 * 1024)},
+        # Interpolated when shown, not at import: in the language of the person reading the form.
+        help_text=lazy(
+            lambda: (
+                gettext("PDF, office documents, CSV, text or images; at most %(size)s MB.")
+                % {"size": document_upload.max_bytes // (1024 * 1024)}
+            ),
+            str,
+        )(),
     )
     attachment_description = forms.CharField(
         label=_("What the document shows"), required=False, max_length=300

@@ -884,3 +884,17 @@ def test_characterisation_read_only_once_ready(login, make_challenge, entity_mem
         "The budget can be confirmed only while the challenge is being characterised."
     ]
     assert WorksheetVersion.objects.count() == 0
+
+
+def test_the_evidence_upload_help_is_in_the_readers_language():
+    from django.utils import translation
+
+    from govlab.challenges.forms_public import ChallengeForm
+
+    field = ChallengeForm.base_fields["attachment"]
+    with translation.override("es"):
+        spanish = str(field.help_text)
+    with translation.override("en"):
+        english = str(field.help_text)
+    assert english == "PDF, office documents, CSV, text or images; at most 10 MB."
+    assert spanish != english and "10" in spanish
