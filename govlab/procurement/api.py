@@ -8,7 +8,6 @@ not see answers 404; something they see, with an action they may not take, answe
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -22,9 +21,8 @@ from rest_framework.response import Response
 from govlab.calls.models import Application
 from govlab.challenges.models import Challenge
 from govlab.core.api import CONFLICT, ERRORS, ID_PATTERN, Pagination, ServiceViewSetMixin, invalid
-from govlab.labs.models import CURRENCY_CHOICES, Lab
+from govlab.labs.models import Lab
 from govlab.labs.selectors import user_lab_roles
-from govlab.organisations.models import Organisation
 
 from . import selectors, services
 from .models import ProcedureType, ProcessStep, ProcurementProcess, Threshold
@@ -54,7 +52,6 @@ REFUSAL_MESSAGES = {
     "has_contract": "A contract was made for this process's award.",
 }
 NOTICE = "Data-driven from the lab's reference data, each rule with its source; not legal advice."
-CURRENCIES = {code for code, _label in CURRENCY_CHOICES}
 
 
 def _reader_lab_ids(user) -> list[int]:
@@ -138,23 +135,7 @@ class ProcedureViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
         procedure = self.get_procedure("manage_reference")
         data = self.valid(ProcedureWriteSerializer, partial=True)
         data.pop("lab", None)
-        current = {
-            name: getattr(procedure, name)
-            for name in (
-                "jurisdiction",
-                "code",
-                "kind",
-                "name",
-                "description",
-                "ocds_method",
-                "ocds_method_details",
-                "steps",
-                "standstill_days",
-                "source_label",
-                "source_url",
-                "is_active",
-            )
-        }
+        current = {name: getattr(procedure, name) for name in services.PROCEDURE_FIELDS}
         procedure = self.call(
             services.procedure_save,
             lab=procedure.lab,
@@ -244,17 +225,7 @@ class ThresholdViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
         threshold = self.get_threshold("manage_reference")
         data = self.valid(ThresholdWriteSerializer, partial=True)
         data.pop("procedure", None)
-        current = {
-            "legal_regime": threshold.legal_regime_id,
-            "currency": threshold.currency,
-            "min_value": threshold.min_value,
-            "max_value": threshold.max_value,
-            "valid_from": threshold.valid_from,
-            "valid_until": threshold.valid_until,
-            "source_label": threshold.source_label,
-            "source_url": threshold.source_url,
-            "note": threshold.note,
-        }
+        current = {name: getattr(threshold, name) for name in services.THRESHOLD_FIELDS}
         self.call(
             services.threshold_save,
             procedure=threshold.procedure,
@@ -296,23 +267,18 @@ class RouteViewSet(viewsets.GenericViewSet):
         description="The route options for a challenge (the lab's team and the challenge's entity).",
     )
     def retrieve(self, request, reference=None):
-        challenge = (
-            Challenge.objects.select_related("lab", "owner", "legal_regime")
-            .filter(reference=reference)
-            .first()
-        )
-        if challenge is None or not request.user.has_perm("procurement.manage", challenge):
+        challenge = selectors.challenge_for_routes(request.user, reference)
+        if challenge is None:
             raise Http404
         default_value, default_currency = selectors.challenge_value(challenge)
         params = request.query_params
-        value = default_value
-        if params.get("value"):
-            try:
-                value = Decimal(params["value"])
-            except InvalidOperation:
-                raise invalid(value="Give an amount, e.g. 150000.") from None
+        try:
+            value = selectors.parse_amount(params.get("value"))
+        except ValueError:
+            raise invalid(value="Give an amount, e.g. 150000.") from None
+        value = default_value if value is None else value
         currency = params.get("currency") or default_currency
-        if currency not in CURRENCIES:
+        if currency not in services.CURRENCIES:
             raise invalid(currency="Give an ISO 4217 currency code.")
         on = selectors.lab_today(challenge.lab)
         if params.get("on"):
@@ -379,12 +345,8 @@ class ProcessViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
     )
     def create(self, request):
         data = self.valid(ProcessCreateSerializer)
-        challenge = (
-            Challenge.objects.select_related("lab", "owner", "legal_regime")
-            .filter(reference=data.pop("challenge"))
-            .first()
-        )
-        if challenge is None or not request.user.has_perm("procurement.manage", challenge):
+        challenge = selectors.challenge_for_routes(request.user, data.pop("challenge"))
+        if challenge is None:
             raise invalid(challenge="No such challenge.")
         procedure = ProcedureType.objects.filter(pk=data.pop("procedure"), lab=challenge.lab).first()
         if procedure is None:
@@ -455,25 +417,14 @@ class ProcessViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
     def award(self, request, pk=None):
         process = self.get_process("manage")
         data = self.valid(AwardDecisionSerializer)
-        supplier_ids = {item["supplier"] for item in data["awards"]}
-        organisations = Organisation.objects.in_bulk(list(supplier_ids))
-        references = {item.get("application") for item in data["awards"] if item.get("application")}
-        applications = {a.reference: a for a in process.applications.all() if a.reference in references}
+        # Solutions are named by reference here, by row in the service; the service checks the rest.
+        applications = {a.reference: a for a in process.applications.all()}
         awards = []
         for index, item in enumerate(data["awards"]):
-            if item["supplier"] not in organisations:
-                raise invalid(**{f"awards.{index}.supplier": "No such organisation."})
             reference = item.get("application")
             if reference and reference not in applications:
                 raise invalid(**{f"awards.{index}.application": "Not a selected solution of this process."})
-            awards.append(
-                {
-                    "supplier": organisations[item["supplier"]],
-                    "application": applications.get(reference) if reference else None,
-                    "value": item["value"],
-                    "title": item.get("title", ""),
-                }
-            )
+            awards.append({**item, "application": applications.get(reference) if reference else None})
         process = self.call(
             services.process_award, process=process, by=request.user, reasons=data["reasons"], awards=awards
         )

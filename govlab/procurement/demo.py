@@ -94,6 +94,32 @@ INDICATIVE_FR = " Indicatif : vérifiez le texte en vigueur avant de décider."
 INDICATIVE_PT = " Indicativo: confirme o texto em vigor antes de decidir."
 
 
+def _rule(
+    regime,
+    currency: str,
+    start: dt.date,
+    until: dt.date | None = None,
+    *,
+    low=None,
+    high=None,
+    source,
+    url,
+    note="",
+) -> dict:
+    """A threshold as ``services.threshold_save`` takes it; ``legal_regime``: (language, regime name)."""
+    return {
+        "legal_regime": regime,
+        "currency": currency,
+        "min_value": low,
+        "max_value": high,
+        "valid_from": start,
+        "valid_until": until,
+        "source_label": source,
+        "source_url": url,
+        "note": note,
+    }
+
+
 def _smmlv(count: int, year: int, *, plus_one: bool = False) -> Decimal:
     """``count`` minimum wages of ``year``; ``plus_one`` gives the exclusive bound of an "up to" rule."""
     return SMMLV[year] * count + (1 if plus_one else 0)
@@ -101,22 +127,20 @@ def _smmlv(count: int, year: int, *, plus_one: bool = False) -> Decimal:
 
 def _co_band(regime, low: int | None, high: int | None, source: str, url: str, note: str) -> list[dict]:
     """One threshold per year for a band of minimum wages: [low, high] inclusive, to the peso."""
-    rows = []
-    for year, (start, end) in YEAR.items():
-        rows.append(
-            {
-                "regime": regime,
-                "currency": "COP",
-                "min": None if low is None else _smmlv(low, year, plus_one=True),
-                "max": None if high is None else _smmlv(high, year, plus_one=True),
-                "from": start,
-                "until": end,
-                "source_label": f"{source}; {SMMLV_SOURCE[year]}"[:300],
-                "source_url": url,
-                "note": note,
-            }
+    return [
+        _rule(
+            regime,
+            "COP",
+            start,
+            end,
+            low=None if low is None else _smmlv(low, year, plus_one=True),
+            high=None if high is None else _smmlv(high, year, plus_one=True),
+            source=f"{source}; {SMMLV_SOURCE[year]}"[:300],
+            url=url,
+            note=note,
         )
-    return rows
+        for year, (start, end) in YEAR.items()
+    ]
 
 
 _BAND_NOTE = (
@@ -225,17 +249,14 @@ MILAB_PROCEDURES: list[dict] = [
         "source_label": "Ley 1150 de 2007, art. 2 num. 4 lit. e; Decreto 1082 de 2015, art. 2.2.1.2.1.4.7",
         "source_url": URL_DEC1082,
         "thresholds": [
-            {
-                "regime": CO_LEY80,
-                "currency": "COP",
-                "min": None,
-                "max": None,
-                "from": D(2015, 5, 26),
-                "until": None,
-                "source_label": "Decreto 1082 de 2015, art. 2.2.1.2.1.4.7 (sin límite de cuantía)",
-                "source_url": URL_DEC1082,
-                "note": "La causal depende del objeto, no del valor.",
-            }
+            _rule(
+                CO_LEY80,
+                "COP",
+                D(2015, 5, 26),
+                source="Decreto 1082 de 2015, art. 2.2.1.2.1.4.7 (sin límite de cuantía)",
+                url=URL_DEC1082,
+                note="La causal depende del objeto, no del valor.",
+            )
         ],
     },
     {
@@ -261,17 +282,14 @@ MILAB_PROCEDURES: list[dict] = [
         "source_label": "Colombia Compra Eficiente — Guía de Compra Pública para la Innovación",
         "source_url": URL_CCE,
         "thresholds": [
-            {
-                "regime": CO_LEY80,
-                "currency": "COP",
-                "min": None,
-                "max": None,
-                "from": D(2025, 1, 1),
-                "until": None,
-                "source_label": "Colombia Compra Eficiente — Guía de Compra Pública para la Innovación",
-                "source_url": URL_CCE,
-                "note": "La guía no fija cuantías; se aplican las de la modalidad legal escogida.",
-            }
+            _rule(
+                CO_LEY80,
+                "COP",
+                D(2025, 1, 1),
+                source="Colombia Compra Eficiente — Guía de Compra Pública para la Innovación",
+                url=URL_CCE,
+                note="La guía no fija cuantías; se aplican las de la modalidad legal escogida.",
+            )
         ],
     },
     # The entity's own purchasing manual: an Empresa Industrial y Comercial del Estado (FNA).
@@ -363,52 +381,39 @@ _SE_EU = [
 
 def _se_below_eu(low: Decimal | None) -> list[dict]:
     return [
-        {
-            "regime": SE_LOU,
-            "currency": "SEK",
-            "min": low,
-            "max": high,
-            "from": start,
-            "until": end,
-            "source_label": f"LOU 19 kap.; tröskelvärde för övriga upphandlande myndigheter, {label}",
-            "source_url": URL_UHM_TROSKEL,
-            "note": "Beloppet i kronor är avrundat och indikativt." + INDICATIVE_SV,
-        }
+        _rule(
+            SE_LOU,
+            "SEK",
+            start,
+            end,
+            low=low,
+            high=high,
+            source=f"LOU 19 kap.; tröskelvärde för övriga upphandlande myndigheter, {label}",
+            url=URL_UHM_TROSKEL,
+            note="Beloppet i kronor är avrundat och indikativt." + INDICATIVE_SV,
+        )
         for start, end, high, label in _SE_EU
     ]
 
 
 def _se_above_eu() -> list[dict]:
     return [
-        {
-            "regime": SE_LOU,
-            "currency": "SEK",
-            "min": low,
-            "max": None,
-            "from": start,
-            "until": end,
-            "source_label": f"LOU 1 kap. 3 §, 5 kap.; tröskelvärde {label}",
-            "source_url": URL_UHM_TROSKEL,
-            "note": "Beloppet i kronor är avrundat och indikativt." + INDICATIVE_SV,
-        }
+        _rule(
+            SE_LOU,
+            "SEK",
+            start,
+            end,
+            low=low,
+            source=f"LOU 1 kap. 3 §, 5 kap.; tröskelvärde {label}",
+            url=URL_UHM_TROSKEL,
+            note="Beloppet i kronor är avrundat och indikativt." + INDICATIVE_SV,
+        )
         for start, end, low, label in _SE_EU
     ]
 
 
 def _any_value(regime, currency: str, start: dt.date, source: str, url: str, note: str = "") -> list[dict]:
-    return [
-        {
-            "regime": regime,
-            "currency": currency,
-            "min": None,
-            "max": None,
-            "from": start,
-            "until": None,
-            "source_label": source,
-            "source_url": url,
-            "note": note,
-        }
-    ]
+    return [_rule(regime, currency, start, source=source, url=url, note=note)]
 
 
 SYD_PROCEDURES: list[dict] = [
@@ -430,17 +435,15 @@ SYD_PROCEDURES: list[dict] = [
         "source_label": "LOU (2016:1145) 19 kap. 30 §",
         "source_url": URL_LOU,
         "thresholds": [
-            {
-                "regime": SE_LOU,
-                "currency": "SEK",
-                "min": None,
-                "max": Decimal("700000"),
-                "from": D(2022, 2, 1),
-                "until": None,
-                "source_label": "LOU 19 kap. 30 §: direktupphandlingsgräns 700 000 kr (från 1 februari 2022)",
-                "source_url": URL_UHM_DIREKT,
-                "note": "Värdet ska understiga gränsen.",
-            }
+            _rule(
+                SE_LOU,
+                "SEK",
+                D(2022, 2, 1),
+                high=Decimal("700000"),
+                source="LOU 19 kap. 30 §: direktupphandlingsgräns 700 000 kr (från 1 februari 2022)",
+                url=URL_UHM_DIREKT,
+                note="Värdet ska understiga gränsen.",
+            )
         ],
     },
     {
@@ -558,17 +561,16 @@ LUX_PROCEDURES: list[dict] = [
         "source_label": "Loi modifiée du 8 avril 2018 sur les marchés publics, livre I",
         "source_url": URL_LU,
         "thresholds": [
-            {
-                "regime": LU_LOI,
-                "currency": "EUR",
-                "min": None,
-                "max": high,
-                "from": start,
-                "until": end,
-                "source_label": f"Directive 2014/24/UE, art. 4 b) — {label}",
-                "source_url": url,
-                "note": "Seuil des autorités gouvernementales centrales, fournitures et services.",
-            }
+            _rule(
+                LU_LOI,
+                "EUR",
+                start,
+                end,
+                high=high,
+                source=f"Directive 2014/24/UE, art. 4 b) — {label}",
+                url=url,
+                note="Seuil des autorités gouvernementales centrales, fournitures et services.",
+            )
             for start, end, high, label, url in _LU_EU
         ],
     },
@@ -590,17 +592,16 @@ LUX_PROCEDURES: list[dict] = [
         "source_label": "Directive 2014/24/UE, art. 27; loi du 8 avril 2018, livre II",
         "source_url": URL_DIRECTIVE,
         "thresholds": [
-            {
-                "regime": LU_LOI,
-                "currency": "EUR",
-                "min": low,
-                "max": None,
-                "from": start,
-                "until": end,
-                "source_label": f"Directive 2014/24/UE, art. 4 b) — {label}",
-                "source_url": url,
-                "note": "Seuil des autorités gouvernementales centrales, fournitures et services.",
-            }
+            _rule(
+                LU_LOI,
+                "EUR",
+                start,
+                end,
+                low=low,
+                source=f"Directive 2014/24/UE, art. 4 b) — {label}",
+                url=url,
+                note="Seuil des autorités gouvernementales centrales, fournitures et services.",
+            )
             for start, end, low, label, url in _LU_EU
         ],
     },
@@ -699,17 +700,15 @@ LABX_PROCEDURES: list[dict] = [
         "source_label": "Código dos Contratos Públicos, art. 20.º, n.º 1, al. d) (redação da Lei 30/2021)",
         "source_url": URL_PT,
         "thresholds": [
-            {
-                "regime": PT_CCP,
-                "currency": "EUR",
-                "min": None,
-                "max": Decimal("20000"),
-                "from": D(2021, 6, 21),
-                "until": None,
-                "source_label": "CCP, art. 20.º, n.º 1, al. d): inferior a 20 000 €",
-                "source_url": URL_PT,
-                "note": "Bens e serviços." + INDICATIVE_PT,
-            }
+            _rule(
+                PT_CCP,
+                "EUR",
+                D(2021, 6, 21),
+                high=Decimal("20000"),
+                source="CCP, art. 20.º, n.º 1, al. d): inferior a 20 000 €",
+                url=URL_PT,
+                note="Bens e serviços." + INDICATIVE_PT,
+            )
         ],
     },
     {
@@ -727,17 +726,16 @@ LABX_PROCEDURES: list[dict] = [
         "source_label": "Código dos Contratos Públicos, art. 20.º, n.º 1, al. c) (redação da Lei 30/2021)",
         "source_url": URL_PT,
         "thresholds": [
-            {
-                "regime": PT_CCP,
-                "currency": "EUR",
-                "min": Decimal("20000"),
-                "max": Decimal("75000"),
-                "from": D(2021, 6, 21),
-                "until": None,
-                "source_label": "CCP, art. 20.º, n.º 1, al. c): inferior a 75 000 €",
-                "source_url": URL_PT,
-                "note": "Bens e serviços." + INDICATIVE_PT,
-            }
+            _rule(
+                PT_CCP,
+                "EUR",
+                D(2021, 6, 21),
+                low=Decimal("20000"),
+                high=Decimal("75000"),
+                source="CCP, art. 20.º, n.º 1, al. c): inferior a 75 000 €",
+                url=URL_PT,
+                note="Bens e serviços." + INDICATIVE_PT,
+            )
         ],
     },
     {
@@ -794,17 +792,15 @@ GOVBUYS_PROCEDURES: list[dict] = [
         "source_label": "Loi du 17 juin 2016, art. 92",
         "source_url": URL_BE,
         "thresholds": [
-            {
-                "regime": BE_LOI,
-                "currency": "EUR",
-                "min": None,
-                "max": Decimal("30000"),
-                "from": D(2017, 6, 30),
-                "until": None,
-                "source_label": "Loi du 17 juin 2016, art. 92 : inférieur à 30 000 € HTVA (indicatif)",
-                "source_url": URL_BE,
-                "note": "Montant hors TVA." + INDICATIVE_FR,
-            }
+            _rule(
+                BE_LOI,
+                "EUR",
+                D(2017, 6, 30),
+                high=Decimal("30000"),
+                source="Loi du 17 juin 2016, art. 92 : inférieur à 30 000 € HTVA (indicatif)",
+                url=URL_BE,
+                note="Montant hors TVA." + INDICATIVE_FR,
+            )
         ],
     },
     {
@@ -826,17 +822,15 @@ GOVBUYS_PROCEDURES: list[dict] = [
         "source_label": "Loi du 17 juin 2016, art. 42, § 1er, 1°, a)",
         "source_url": URL_BE,
         "thresholds": [
-            {
-                "regime": BE_LOI,
-                "currency": "EUR",
-                "min": None,
-                "max": Decimal("143000"),
-                "from": D(2024, 1, 1),
-                "until": None,
-                "source_label": "Loi du 17 juin 2016, art. 42, § 1er, 1°, a) : inférieur à 143 000 € HTVA",
-                "source_url": URL_BE,
-                "note": "Le montant suit l'indexation des seuils." + INDICATIVE_FR,
-            }
+            _rule(
+                BE_LOI,
+                "EUR",
+                D(2024, 1, 1),
+                high=Decimal("143000"),
+                source="Loi du 17 juin 2016, art. 42, § 1er, 1°, a) : inférieur à 143 000 € HTVA",
+                url=URL_BE,
+                note="Le montant suit l'indexation des seuils." + INDICATIVE_FR,
+            )
         ],
     },
     {
@@ -1365,26 +1359,17 @@ def load_reference(created: Counter) -> dict[str, dict[str, ProcedureType]]:
                 created["procedures"] += 1
             found[slug][spec["code"]] = procedure
             for row in spec["thresholds"]:
-                regime = _regime(lab, row["regime"])
+                regime = _regime(lab, row["legal_regime"])
                 if regime is None:
                     continue  # the challenges demo did not make this regime: nothing to hang it on
                 if Threshold.objects.filter(
-                    procedure=procedure, legal_regime=regime, currency=row["currency"], valid_from=row["from"]
-                ).exists():
-                    continue
-                services.threshold_save(
                     procedure=procedure,
-                    by=manager,
                     legal_regime=regime,
                     currency=row["currency"],
-                    min_value=row["min"],
-                    max_value=row["max"],
-                    valid_from=row["from"],
-                    valid_until=row["until"],
-                    source_label=row["source_label"],
-                    source_url=row["source_url"],
-                    note=row["note"],
-                )
+                    valid_from=row["valid_from"],
+                ).exists():
+                    continue
+                services.threshold_save(procedure=procedure, by=manager, **{**row, "legal_regime": regime})
                 created["thresholds"] += 1
     return found
 
@@ -1450,7 +1435,7 @@ def _process(
         procedure=procedures[story["procedure"]],
         by=staff,
         estimated_value=story["estimated_value"],
-        currency=challenge.lab.currency,
+        currency=story.get("currency") or challenge.lab.currency,
         route_justification=story["justification"],
         applications=applications,
         co_buyers=co_buyers,
@@ -1633,6 +1618,17 @@ def _supplier_user(organisation):
     return membership.user if membership else None
 
 
+def _milab_case(owner_slug: str, title: str, people):
+    """(challenge, staff, finance contact, zone) of a MiLAB purchase still to make; None otherwise."""
+    challenge = _challenge(MILAB, owner_slug, title)
+    staff, finance = _user(MILAB_STAFF), people.get(owner_slug)
+    if challenge is None or staff is None or finance is None or _has_process(challenge):
+        return None
+    if challenge.status != ChallengeStatus.SOLUTION_SELECTED or not _selected(challenge):
+        return None
+    return challenge, staff, finance, ZoneInfo(challenge.lab.time_zone)
+
+
 def _milab_purchase(challenge, story, procedures, staff, finance, zone, created: Counter):
     """The common part of MiLAB's two purchases: process, award, signed contract, milestones, payments."""
     from govlab.contracts import services
@@ -1664,13 +1660,10 @@ def load_invima(procedures, people, created: Counter) -> None:
     from govlab.contracts import services
     from govlab.contracts.models import ContractVersion
 
-    challenge = _challenge(MILAB, INVIMA_OWNER, INVIMA_TITLE)
-    staff, finance = _user(MILAB_STAFF), people.get(INVIMA_OWNER)
-    if challenge is None or staff is None or finance is None or _has_process(challenge):
+    case = _milab_case(INVIMA_OWNER, INVIMA_TITLE, people)
+    if case is None:
         return
-    if challenge.status != ChallengeStatus.SOLUTION_SELECTED or not _selected(challenge):
-        return
-    zone = ZoneInfo(challenge.lab.time_zone)
+    challenge, staff, finance, zone = case
     with transaction.atomic():
         _unused, contract, supplier_user = _milab_purchase(
             challenge, INVIMA, procedures, staff, finance, zone, created
@@ -1702,13 +1695,10 @@ def load_fna(procedures, people, created: Counter) -> None:
     from govlab.contracts import services
     from govlab.contracts.models import Contract, LessonsLearned
 
-    challenge = _challenge(MILAB, FNA_OWNER, FNA_TITLE)
-    staff, finance = _user(MILAB_STAFF), people.get(FNA_OWNER)
-    if challenge is None or staff is None or finance is None or _has_process(challenge):
+    case = _milab_case(FNA_OWNER, FNA_TITLE, people)
+    if case is None:
         return
-    if challenge.status != ChallengeStatus.SOLUTION_SELECTED or not _selected(challenge):
-        return
-    zone = ZoneInfo(challenge.lab.time_zone)
+    challenge, staff, finance, zone = case
     with transaction.atomic():
         _unused, contract, supplier_user = _milab_purchase(
             challenge, FNA, procedures, staff, finance, zone, created
@@ -1830,7 +1820,6 @@ def load_syd(procedures, people, created: Counter) -> None:
     from govlab.calls.models import Call
     from govlab.contracts import services as contracts
 
-    from . import services
     from .selectors import lab_today
 
     call = Call.objects.filter(lab__slug=SYD, slug=SYD_CALL).select_related("lab").first()
@@ -1850,64 +1839,44 @@ def load_syd(procedures, people, created: Counter) -> None:
         today = lab_today(lab)
         published = timezone.localtime(call.published_at, zone).date() if call.published_at else today
         deadline = timezone.localtime(call.deadline, zone).date() if call.deadline else today
-        co_buyers = list(Organisation.objects.filter(slug__in=SYD_CO_BUYERS))
-        process = services.process_create(
-            challenge=challenge,
-            procedure=procedures[SYD_PROCESS["procedure"]],
-            by=manager,
-            estimated_value=SYD_PROCESS["estimated_value"],
-            currency="SEK",
-            route_justification=SYD_PROCESS["justification"],
-            applications=selected,
-            co_buyers=co_buyers,
-            title=SYD_PROCESS["title"],
-            description=SYD_PROCESS["description"],
-            tender_starts_on=published,
-            tender_ends_on=deadline,
-        )
-        created["processes"] += 1
-        steps = {step.kind: step for step in ProcessStep.objects.filter(process=process)}
-        dated = {
-            St.NEEDS_ASSESSMENT: (
-                published - dt.timedelta(days=150),
-                "Tre workshoppar med tjänstepersoner: ”tre till fem” behov blev nio.",
-            ),
-            St.MARKET_CONSULTATION: (
-                published - dt.timedelta(days=45),
-                "Tidig dialog med marknaden och en RFI: bra material, nya idéer, inget genombrott.",
-            ),
-            St.TENDER_DOCUMENTS: (published, "Upphandlingsdokumenten annonserade med utlysningen."),
-            St.EVALUATION_REPORT: (today, "Utvärderingsrapport efter leverantörsdagen."),
-        }
-        for kind, (day, notes) in dated.items():
-            if kind in steps:
-                services.step_save(step=steps[kind], by=manager, planned_on=day, done_on=day, notes=notes)
         by_slug = {a.organisation.slug: a for a in selected}
         suppliers = Organisation.objects.in_bulk(
             [slug for slug, *_rest in SYD_PROCESS["awards"]], field_name="slug"
         )
-        rows = [
-            {
-                "supplier": suppliers[slug],
-                "application": by_slug.get(slug) if from_call else None,
-                "value": value,
-                "title": title,
-            }
-            for slug, from_call, value, title in SYD_PROCESS["awards"]
-            if slug in suppliers
-        ]
-        process = services.process_award(
-            process=process, by=manager, reasons=SYD_PROCESS["reasons"], awards=rows
-        )
-        services.step_save(
-            step=ProcessStep.objects.get(process=process, kind=St.AWARD_DECISION),
-            by=manager,
-            planned_on=today,
-            done_on=today,
-            notes="Tilldelningsbeslut skickat till alla anbudsgivare.",
+        story = {
+            **SYD_PROCESS,
+            "currency": "SEK",
+            "tender": (published, deadline),
+            "steps": {
+                St.NEEDS_ASSESSMENT: (
+                    published - dt.timedelta(days=150),
+                    "Tre workshoppar med tjänstepersoner: ”tre till fem” behov blev nio.",
+                ),
+                St.MARKET_CONSULTATION: (
+                    published - dt.timedelta(days=45),
+                    "Tidig dialog med marknaden och en RFI: bra material, nya idéer, inget genombrott.",
+                ),
+                St.TENDER_DOCUMENTS: (published, "Upphandlingsdokumenten annonserade med utlysningen."),
+                St.EVALUATION_REPORT: (today, "Utvärderingsrapport efter leverantörsdagen."),
+                St.AWARD_DECISION: (today, "Tilldelningsbeslut skickat till alla anbudsgivare."),
+            },
+            "award_rows": [
+                {
+                    "supplier": suppliers[slug],
+                    "application": by_slug.get(slug) if from_call else None,
+                    "value": value,
+                    "title": title,
+                }
+                for slug, from_call, value, title in SYD_PROCESS["awards"]
+                if slug in suppliers
+            ],
+            "decided_on": today,
+        }
+        co_buyers = list(Organisation.objects.filter(slug__in=SYD_CO_BUYERS))
+        process = _process(
+            challenge, story, procedures, manager, zone, created, applications=selected, co_buyers=co_buyers
         )
         process.refresh_from_db()
-        created["awards"] += len(rows)
         # The contracts are signed after the standstill period; they start in the new year, for two years.
         starts = process.standstill_ends_on + dt.timedelta(days=21)
         starts += dt.timedelta(days=(7 - starts.weekday()) % 7)  # a Monday

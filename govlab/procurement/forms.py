@@ -4,8 +4,11 @@ back on the form with ``apply_errors``, at the field it names)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from govlab.calls.forms_lab import DateInput
 from govlab.challenges.forms_lab import LabForm, apply_errors
 from govlab.core.forms import StyledErrorsForm
 from govlab.core.i18n import TranslatedFormField
@@ -26,11 +29,8 @@ __all__ = [
 ]
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+def _accepted_types() -> str:
+    return gettext("Accepted types: %(types)s.") % {"types": ", ".join(t.upper() for t in DOCUMENT_TYPES)}
 
 
 def _textarea(rows: int = 3):
@@ -172,7 +172,7 @@ class StepForm(StyledErrorsForm):
     document = forms.FileField(
         label=_("Document"),
         required=False,
-        help_text=_("Accepted types: %(types)s.") % {"types": ", ".join(t.upper() for t in DOCUMENT_TYPES)},
+        help_text=lazy(_accepted_types, str)(),  # in the reader's language, not the one at import
     )
     document_is_public = forms.BooleanField(
         label=_("Publish the document"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -37,6 +37,20 @@ def money(value, currency: str) -> str:
     value = Decimal(value)
     text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
     return f"{text} {currency}".strip()
+
+
+def parse_amount(raw) -> Decimal | None:
+    """A typed amount ("180000", "1250.50") → Decimal; None when empty; ValueError if not a finite amount."""
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(raw) from None
+    if not value.is_finite():
+        raise ValueError(raw)
+    return value
 
 
 def _day(value: dt.date) -> str:
@@ -67,6 +81,18 @@ class RouteOption:
     reasons: list[str] = field(default_factory=list)
     # Every threshold of the procedure under the challenge's regime: the rules the page shows.
     rules: list[Threshold] = field(default_factory=list)
+
+
+def challenge_for_routes(user, reference: str):
+    """The challenge (with what the route options read) if this person manages its purchase, else None."""
+    from govlab.challenges.models import Challenge
+
+    challenge = (
+        Challenge.objects.select_related("lab", "owner", "legal_regime").filter(reference=reference).first()
+    )
+    if challenge is None or not user.has_perm("procurement.manage", challenge):
+        return None
+    return challenge
 
 
 def challenge_value(challenge) -> tuple[Decimal | None, str]:

@@ -20,7 +20,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -86,11 +86,9 @@ def _text(value, max_length: int) -> str:
 
 
 def _decimal(value):
-    if value in (None, ""):
-        return None
     try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
+        return selectors.parse_amount(value)
+    except ValueError:
         return "invalid"
 
 
@@ -556,7 +554,6 @@ def process_update(
     tender_starts_on=None,
     tender_ends_on=None,
     co_buyers=None,
-    **_unused,
 ) -> ProcurementProcess:
     """Change the process's title, description, tender dates or joint buyers (optimistic ``version``)."""
     require(by, "manage", process)

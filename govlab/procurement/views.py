@@ -15,22 +15,21 @@ everything typed kept. Pages keep a fixed number of queries whatever the number 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govlab.challenges.enums import ChallengeStatus
 from govlab.challenges.models import Challenge, LegalRegime
-from govlab.labs.models import CURRENCY_CHOICES, Lab
-from govlab.labs.rules import is_lab_staff
+from govlab.core.decorators import login_required_keeping_input, restore_kept_input
+from govlab.core.exports import download
+from govlab.labs.models import CURRENCY_CHOICES
+from govlab.labs.rules import runs_lab, team_lab_or_404
 
 from . import exports, selectors, services
 from .enums import ProcessStatus
@@ -46,54 +45,22 @@ from .forms import (
 )
 from .models import ProcedureType, ProcessStep, Threshold
 
-PROCEDURE_FIELDS = (
-    "name",
-    "description",
-    "code",
-    "jurisdiction",
-    "kind",
-    "ocds_method",
-    "ocds_method_details",
-    "steps",
-    "standstill_days",
-    "source_label",
-    "source_url",
-    "is_active",
-)
-THRESHOLD_FIELDS = (
-    "legal_regime",
-    "currency",
-    "min_value",
-    "max_value",
-    "valid_from",
-    "valid_until",
-    "source_label",
-    "source_url",
-    "note",
-)
-CURRENCIES = {code for code, _label in CURRENCY_CHOICES}
 STATUS_LABELS = dict(ProcessStatus.choices)
 
 
 # --- Fetch and authorise ----------------------------------------------------------------------------
 
 
-def _staff_lab(request, lab_slug: str) -> Lab:
-    """The lab, if this person runs it (manager or staff, or a superuser); 404 otherwise."""
-    lab = Lab.objects.filter(slug=lab_slug).first()
-    if lab is None or not (is_lab_staff(request.user, lab) or request.user.is_superuser):
-        raise Http404
-    return lab
+def _data(request):
+    """What the form is bound to: the post, or what was typed before the session ended (on the GET after
+    signing in again, ``login_required_keeping_input``), or nothing."""
+    if request.method == "POST":
+        return request.POST
+    return restore_kept_input(request) or None
 
 
 def _lab_context(lab, section: str, **extra) -> dict:
-    return {
-        "lab": lab,
-        "current_lab": lab,
-        "lab_section": section,
-        "can_edit_reference": None,
-        **extra,
-    }
+    return {"lab": lab, "current_lab": lab, "lab_section": section, **extra}
 
 
 def _process(request, pk: int, perm: str = "view"):
@@ -104,10 +71,8 @@ def _process(request, pk: int, perm: str = "view"):
 
 
 def _challenge(request, reference: str):
-    challenge = (
-        Challenge.objects.select_related("lab", "owner", "legal_regime").filter(reference=reference).first()
-    )
-    if challenge is None or not request.user.has_perm("procurement.manage", challenge):
+    challenge = selectors.challenge_for_routes(request.user, reference)
+    if challenge is None:
         raise Http404
     return challenge
 
@@ -120,7 +85,7 @@ def _process_context(request, process, **extra) -> dict:
         "challenge": process.challenge,
         "lab": process.lab,
         "can_manage": request.user.has_perm("procurement.manage", process),
-        "is_team": is_lab_staff(request.user, process.lab) or request.user.is_superuser,
+        "is_team": runs_lab(request.user, process.lab),
         "status": status,
         "status_label": STATUS_LABELS[status],
         "today": today,
@@ -134,7 +99,7 @@ def _process_context(request, process, **extra) -> dict:
 @login_required
 @require_GET
 def lab_list(request, lab_slug):
-    lab = _staff_lab(request, lab_slug)
+    lab = team_lab_or_404(request, lab_slug)
     processes = list(selectors.processes_for_lab(lab)[:500])
     today = selectors.lab_today(lab)
     for process in processes:
@@ -160,15 +125,7 @@ def mine(request):
 
 
 def _download(content, lab, extension: str) -> HttpResponse:
-    content_type = (
-        "text/csv; charset=utf-8"
-        if extension == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=content_type)
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="procurement-{lab.slug}-{stamp}.{extension}"'
-    return response
+    return download(content, f"procurement-{lab.slug}", extension)
 
 
 def _export_rows(lab):
@@ -178,26 +135,26 @@ def _export_rows(lab):
 @login_required
 @require_GET
 def lab_export_csv(request, lab_slug):
-    lab = _staff_lab(request, lab_slug)
+    lab = team_lab_or_404(request, lab_slug)
     return _download(exports.processes_csv(lab, _export_rows(lab)), lab, "csv")
 
 
 @login_required
 @require_GET
 def lab_export_xlsx(request, lab_slug):
-    lab = _staff_lab(request, lab_slug)
+    lab = team_lab_or_404(request, lab_slug)
     return _download(exports.processes_xlsx(lab, _export_rows(lab)), lab, "xlsx")
 
 
 # --- Reference data ---------------------------------------------------------------------------------
 
 
-def _procedure_form(request, lab, procedure=None):
+def _procedure_form(data, lab, procedure=None):
     initial = None
     if procedure is not None:
-        initial = {name: getattr(procedure, name) for name in PROCEDURE_FIELDS}
+        initial = {name: getattr(procedure, name) for name in services.PROCEDURE_FIELDS}
     return ProcedureForm(
-        request.POST if request.method == "POST" else None,
+        data,
         languages=lab.languages,
         prefix="procedure",
         instance=procedure,
@@ -205,12 +162,12 @@ def _procedure_form(request, lab, procedure=None):
     )
 
 
-@login_required
+@login_required_keeping_input
 @require_http_methods(["GET", "POST"])
 def procedures(request, lab_slug):
-    lab = _staff_lab(request, lab_slug)
+    lab = team_lab_or_404(request, lab_slug)
     can_edit = request.user.has_perm("procurement.manage_reference", lab)
-    form = _procedure_form(request, lab) if can_edit else None
+    form = _procedure_form(_data(request), lab) if can_edit else None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -230,41 +187,43 @@ def procedures(request, lab_slug):
     )
 
 
-def _threshold_form(request, lab, threshold=None, *, bound: bool):
+def _threshold_form(data, lab, threshold=None):
     initial = None
     if threshold is not None:
-        initial = {name: getattr(threshold, name) for name in THRESHOLD_FIELDS}
+        initial = {name: getattr(threshold, name) for name in services.THRESHOLD_FIELDS}
     return ThresholdForm(
-        request.POST if bound else None,
+        data,
         prefix="threshold",
         regimes=LegalRegime.objects.filter(lab=lab).order_by("pk"),
         initial=initial,
     )
 
 
-@login_required
+@login_required_keeping_input
 @require_http_methods(["GET", "POST"])
 def procedure(request, lab_slug, pk):
     """A procedure: its form (the manager), its thresholds and the form that adds one."""
-    lab = _staff_lab(request, lab_slug)
+    lab = team_lab_or_404(request, lab_slug)
     item = ProcedureType.objects.filter(lab=lab, pk=pk).first()
     if item is None:
         raise Http404
     can_edit = request.user.has_perm("procurement.manage_reference", lab)
-    which = request.POST.get("form") if request.method == "POST" else None
-    if request.method == "POST" and not can_edit:
+    posted = request.method == "POST"
+    if posted and not can_edit:
         raise PermissionDenied
+    data = _data(request) if can_edit else None
+    which = data.get("form") if data else None
     form = threshold_form = None
     if can_edit:
-        form = _procedure_form(request, lab, item) if which == "procedure" else None
+        form = _procedure_form(data, lab, item) if which == "procedure" else None
         form = form or ProcedureForm(
             languages=lab.languages,
             prefix="procedure",
             instance=item,
-            initial={name: getattr(item, name) for name in PROCEDURE_FIELDS},
+            initial={name: getattr(item, name) for name in services.PROCEDURE_FIELDS},
         )
-        threshold_form = _threshold_form(request, lab, bound=which == "threshold")
-    if which == "procedure" and form.is_valid():
+        threshold_form = _threshold_form(data if which == "threshold" else None, lab)
+    if posted and which == "procedure" and form.is_valid():
         try:
             services.procedure_save(lab=lab, by=request.user, procedure=item, **form.cleaned_data)
         except ValidationError as error:
@@ -273,7 +232,7 @@ def procedure(request, lab_slug, pk):
         else:
             messages.success(request, _("The procedure is saved."))
             return redirect("procurement:procedure", lab_slug=lab.slug, pk=item.pk)
-    if which == "threshold" and threshold_form.is_valid():
+    if posted and which == "threshold" and threshold_form.is_valid():
         try:
             services.threshold_save(procedure=item, by=request.user, **threshold_form.cleaned_data)
         except ValidationError as error:
@@ -297,10 +256,10 @@ def procedure(request, lab_slug, pk):
     )
 
 
-@login_required
+@login_required_keeping_input
 @require_http_methods(["GET", "POST"])
 def threshold(request, lab_slug, pk, threshold_pk):
-    lab = _staff_lab(request, lab_slug)
+    lab = team_lab_or_404(request, lab_slug)
     item = (
         Threshold.objects.filter(procedure__lab=lab, procedure_id=pk, pk=threshold_pk)
         .select_related("procedure", "legal_regime")
@@ -310,7 +269,7 @@ def threshold(request, lab_slug, pk, threshold_pk):
         raise Http404
     if not request.user.has_perm("procurement.manage_reference", lab):
         raise PermissionDenied
-    form = _threshold_form(request, lab, item, bound=request.method == "POST")
+    form = _threshold_form(_data(request), lab, item)
     if request.method == "POST" and form.is_valid():
         try:
             services.threshold_save(
@@ -328,10 +287,14 @@ def threshold(request, lab_slug, pk, threshold_pk):
     )
 
 
-@login_required
+@login_required_keeping_input(
+    return_to=lambda request, lab_slug, pk, threshold_pk: reverse(
+        "procurement:procedure", args=[lab_slug, pk]
+    )
+)
 @require_POST
 def threshold_delete(request, lab_slug, pk, threshold_pk):
-    lab = _staff_lab(request, lab_slug)
+    lab = team_lab_or_404(request, lab_slug)
     item = Threshold.objects.filter(procedure__lab=lab, procedure_id=pk, pk=threshold_pk).first()
     if item is None:
         raise Http404
@@ -349,27 +312,30 @@ def threshold_delete(request, lab_slug, pk, threshold_pk):
 # --- Routes and the start of a process ----------------------------------------------------------------
 
 
-def _value_and_currency(request, challenge):
+def _amount_or(raw, default):
+    """A typed amount ("180,000" too), or ``default`` when it is empty or not an amount."""
+    try:
+        value = selectors.parse_amount(str(raw or "").replace(",", ""))
+    except ValueError:
+        return default
+    return default if value is None else value
+
+
+def _value_and_currency(data, challenge):
+    """The value and currency a route is judged on: as asked in ``data``, else the challenge's."""
     default_value, default_currency = selectors.challenge_value(challenge)
-    raw = (request.GET.get("value") or "").strip()
-    currency = request.GET.get("currency") or default_currency
-    if currency not in CURRENCIES:
-        currency = default_currency
-    if raw:
-        try:
-            value = Decimal(raw.replace(",", ""))
-        except InvalidOperation:
-            value = default_value
-    else:
-        value = default_value
-    return value, currency
+    currency = data.get("currency")
+    return (
+        _amount_or(data.get("value"), default_value),
+        currency if currency in services.CURRENCIES else default_currency,
+    )
 
 
 @login_required
 @require_GET
 def routes(request, reference):
     challenge = _challenge(request, reference)
-    value, currency = _value_and_currency(request, challenge)
+    value, currency = _value_and_currency(request.GET, challenge)
     options = selectors.route_options(challenge, value=value, currency=currency)
     live = selectors.live_process_for_challenge(challenge)
     return render(
@@ -389,18 +355,18 @@ def routes(request, reference):
     )
 
 
-@login_required
+@login_required_keeping_input
 @require_http_methods(["GET", "POST"])
 def create(request, reference, procedure_pk):
     challenge = _challenge(request, reference)
     item = ProcedureType.objects.filter(lab=challenge.lab, pk=procedure_pk, is_active=True).first()
     if item is None:
         raise Http404
-    value, currency = _value_and_currency(request, challenge)
+    value, currency = _value_and_currency(request.GET, challenge)
     applications = services._selected_applications(challenge)
     co_buyers = services._co_buyer_candidates(challenge).order_by("name")
     form = ProcessCreateForm(
-        request.POST if request.method == "POST" else None,
+        _data(request),
         applications=applications,
         co_buyers=co_buyers,
         initial={"estimated_value": value, "currency": currency, "applications": list(applications)},
@@ -428,21 +394,15 @@ def create(request, reference, procedure_pk):
             messages.success(request, _("The procurement process is started."))
             return redirect("procurement:detail", pk=process.pk)
     if form.is_bound:
-        value = _decimal_or(form.data.get("estimated_value"), value)
-        currency = form.data.get("currency") if form.data.get("currency") in CURRENCIES else currency
+        value = _amount_or(form.data.get("estimated_value"), value)
+        typed = form.data.get("currency")
+        currency = typed if typed in services.CURRENCIES else currency
     option = selectors.route_for(challenge, item, value=value, currency=currency)
     return render(
         request,
         "procurement/create.html",
         {"challenge": challenge, "lab": challenge.lab, "procedure": item, "form": form, "option": option},
     )
-
-
-def _decimal_or(raw, default):
-    try:
-        return Decimal(str(raw).replace(",", "")) if raw not in (None, "") else default
-    except InvalidOperation:
-        return default
 
 
 # --- A process ---------------------------------------------------------------------------------------
@@ -462,11 +422,12 @@ def detail(request, pk):
         award.contract_found = contracts.get(award.pk)
     context = _process_context(request, process, awards=awards)
     if context["can_manage"] and process.status in ("planning", "tendering"):
-        context["award_form"] = _award_form(process)
+        kept = restore_kept_input(request, posted_to=reverse("procurement:award", args=[process.pk]))
+        context["award_form"] = _award_form(process, kept)
     return render(request, "procurement/detail.html", context)
 
 
-@login_required
+@login_required_keeping_input(return_to="procurement:detail")
 @require_POST
 def award(request, pk):
     process = _process(request, pk, "manage")
@@ -489,13 +450,13 @@ def award(request, pk):
     return render(request, "procurement/detail.html", context, status=400)
 
 
-@login_required
+@login_required_keeping_input
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     process = _process(request, pk, "manage")
     co_buyers = services._co_buyer_candidates(process.challenge).order_by("name")
     form = ProcessEditForm(
-        request.POST if request.method == "POST" else None,
+        _data(request),
         co_buyers=co_buyers,
         initial={
             "version": process.version,
@@ -517,7 +478,7 @@ def edit(request, pk):
     return render(request, "procurement/edit.html", _process_context(request, process, form=form))
 
 
-@login_required
+@login_required_keeping_input
 @require_http_methods(["GET", "POST"])
 def step(request, pk, step_pk):
     process = _process(request, pk, "manage")
@@ -525,7 +486,7 @@ def step(request, pk, step_pk):
     if item is None:
         raise Http404
     form = StepForm(
-        request.POST if request.method == "POST" else None,
+        _data(request),
         request.FILES if request.method == "POST" else None,
         initial={
             "planned_on": item.planned_on,
@@ -556,11 +517,11 @@ def step_document(request, pk, step_pk):
     return FileResponse(item.document.open("rb"), as_attachment=True, filename=item.document_name or None)
 
 
-@login_required
+@login_required_keeping_input
 @require_http_methods(["GET", "POST"])
 def cancel(request, pk):
     process = _process(request, pk, "manage")
-    form = CancelForm(request.POST if request.method == "POST" else None)
+    form = CancelForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.process_cancel(process=process, by=request.user, reason=form.cleaned_data["reason"])

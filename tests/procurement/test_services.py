@@ -245,6 +245,9 @@ def test_process_create_refusals(selected, routes, make_process):
     assert "at or above the maximum 200,000 COP of Decree 1082, art. 5" in error.message_dict["procedure"][0]
     refused(lambda: make_process(procedure=routes.manual_route), "route_unavailable")
     refused(lambda: make_process(estimated_value=Decimal("0")), "invalid", "estimated_value")
+    # Not an amount: refused at the field (NaN used to raise InvalidOperation, a server error).
+    for nonsense in ("NaN", Decimal("NaN"), "Infinity", "abc"):
+        refused(lambda v=nonsense: make_process(estimated_value=v), "invalid", "estimated_value")
     refused(lambda: make_process(route_justification=" "), "invalid", "route_justification")
     refused(lambda: make_process(applications=[selected.other]), "invalid", "applications")
     startup = OrganisationFactory()

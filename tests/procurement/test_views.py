@@ -81,6 +81,50 @@ def test_route_options_are_for_the_lab_and_the_entity(role, as_role, selected, r
         assert html.index("Public procurement of innovation") < html.index("Manual procedure")
 
 
+def test_route_options_ignore_a_value_that_is_not_an_amount(login, selected, routes):
+    client = login(selected.staff)
+    url = reverse("procurement:routes", args=[selected.challenge.reference])
+    typed = client.get(url + "?value=150,000&currency=COP")
+    assert typed.status_code == 200
+    assert typed.context["value"] == Decimal("150000")
+    default = client.get(url).context["value"]
+    for nonsense in ("NaN", "Infinity", "abc"):  # NaN used to answer 500
+        response = client.get(url + f"?value={nonsense}")
+        assert response.status_code == 200
+        assert response.context["value"] == default
+
+
+def test_the_step_form_speaks_the_reader_s_language():
+    from django.utils import translation
+
+    from govlab.procurement.forms import StepForm
+
+    with translation.override("es"):
+        assert str(StepForm().fields["document"].help_text).startswith("Tipos aceptados: PDF")
+    with translation.override("en"):
+        assert str(StepForm().fields["document"].help_text).startswith("Accepted types: PDF")
+
+
+def test_what_was_typed_survives_the_end_of_the_session(client, login, selected, make_process):
+    """As on the other apps' forms: posted signed out, kept, and shown again (not saved) after signing in."""
+    process = make_process()
+    cancel_url = reverse("procurement:cancel", args=[process.pk])
+    response = client.post(cancel_url, {"reason": "The budget was cut."})
+    assert response.status_code == 302
+    award_url = reverse("procurement:award", args=[process.pk])
+    assert client.post(award_url, {"award-reasons": "Best value."}).status_code == 302
+    login(selected.staff)
+    page = client.get(reverse("procurement:detail", args=[process.pk]))
+    assert page.context["award_form"]["reasons"].value() == "Best value."
+    client.logout()
+    client.post(cancel_url, {"reason": "The budget was cut."})
+    login(selected.staff)
+    page = client.get(cancel_url)
+    assert page.context["form"]["reason"].value() == "The budget was cut."
+    process.refresh_from_db()
+    assert process.status != "cancelled"
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_process_pages_by_role(role, as_role, selected, make_process):
     process = make_process()
