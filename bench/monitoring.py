@@ -96,6 +96,20 @@ def _ensure_kpis(lab, manager) -> int:
     return made
 
 
+def _signed_in(user):
+    """A test client signed in as ``user``, past the second factor."""
+    from django.test import Client
+
+    from govlab.accounts.middleware import MFA_SESSION_KEY
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[MFA_SESSION_KEY] = True
+    session.save()
+    return client
+
+
 def _time(client, path: str, runs: int) -> tuple[int, int, int, list[float]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -134,7 +148,6 @@ def main() -> int:
     from django.test import Client
     from django.utils import timezone
 
-    from govlab.accounts.middleware import MFA_SESSION_KEY
     from govlab.accounts.models import User
     from govlab.calls.models import Application
     from govlab.challenges.models import Challenge
@@ -177,22 +190,14 @@ def main() -> int:
 
             Snapshot.objects.filter(lab=lab).delete()
         if args.refresh:
-            try:
-                from govlab.monitoring.services import snapshot_refresh
-            except ImportError:
-                snapshot_refresh = None
-            if snapshot_refresh is not None:
-                started = time.perf_counter()
-                snapshot_refresh(lab)
-                print(
-                    f"| {slug} | snapshot_refresh | — | — | — | — | — "
-                    f"| {time.perf_counter() - started:.3f} | — |"
-                )
-        client = Client()
-        client.force_login(membership.user)
-        session = client.session
-        session[MFA_SESSION_KEY] = True
-        session.save()
+            from govlab.monitoring.services import snapshot_refresh
+
+            started = time.perf_counter()
+            snapshot_refresh(lab)
+            print(
+                f"| {slug} | snapshot_refresh | — | — | — | — | — | {time.perf_counter() - started:.3f} | — |"
+            )
+        client = _signed_in(membership.user)
         challenges = Challenge.objects.filter(lab=lab).count()
         for name, browser, path in (
             ("dashboard", client, f"/monitoring/lab/{slug}/?year={year}"),
@@ -206,11 +211,7 @@ def main() -> int:
             )
     admin = User.objects.filter(is_superuser=True).first()
     if admin is not None and args.cross_lab:
-        client = Client()
-        client.force_login(admin)
-        session = client.session
-        session[MFA_SESSION_KEY] = True
-        session.save()
+        client = _signed_in(admin)
         status, size, count, times = _time(client, "/monitoring/", args.runs)
         print(
             f"| all {Lab.objects.count()} labs | cross-lab view (superuser) | `/monitoring/` | {status} "

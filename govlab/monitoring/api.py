@@ -50,6 +50,9 @@ SERIES_YEARS = (
 )
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def _int(request, name: str) -> int | None:
     value = request.query_params.get(name)
     if value in (None, ""):
@@ -65,9 +68,22 @@ def _int(request, name: str) -> int | None:
         ) from None
 
 
+def _year(request, name: str = "year") -> int | None:
+    """A year parameter: none, or a year the calendar (and so every period of it) can hold."""
+    value = _int(request, name)
+    if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
+        raise ApiError(
+            status_code=400,
+            code="invalid",
+            message="The request has invalid fields.",
+            fields={name: [f"A year from {FIRST_YEAR} to {LAST_YEAR}."]},
+        )
+    return value
+
+
 def _years(request) -> range:
-    last = _int(request, "to") or recent_years(1)[0]
-    first = _int(request, "from") or last - 4
+    last = _year(request, "to") or recent_years(1)[0]
+    first = _year(request, "from") or last - 4
     if first > last or last - first > 30:
         raise ApiError(
             status_code=400,
@@ -140,7 +156,7 @@ class MonitoringLabViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
     @action(detail=True, url_path="kpi-series")
     def kpi_series(self, request, slug=None):
         lab = self.get_lab()
-        rows = selectors.lab_kpis(lab, year=_int(request, "year"))
+        rows = selectors.lab_kpis(lab, year=_year(request))
         return Response(KpiSeriesSerializer(rows, many=True, context={"request": request}).data)
 
     @extend_schema(
@@ -169,7 +185,7 @@ class MonitoringLabViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
             raise Http404
         result = selectors.lab_funnel(
             lab,
-            year=_int(request, "year"),
+            year=_year(request),
             campaign=campaign,
             call=call,
             fresh=request.query_params.get("fresh") == "true",
@@ -185,7 +201,7 @@ class MonitoringLabViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
     def cycle_times(self, request, slug=None):
         lab = self.get_lab()
         result = selectors.lab_cycle_times(
-            lab, year=_int(request, "year"), fresh=request.query_params.get("fresh") == "true"
+            lab, year=_year(request), fresh=request.query_params.get("fresh") == "true"
         )
         return Response(CycleTimesSerializer(result).data)
 
@@ -200,7 +216,7 @@ class MonitoringLabViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
         lab = Lab.objects.filter(slug=slug, is_active=True).first()
         if lab is None:
             raise Http404
-        rows = selectors.lab_kpis(lab, public_only=True, year=_int(request, "year"))
+        rows = selectors.lab_kpis(lab, public_only=True, year=_year(request))
         return Response(PublicKpiSerializer(rows, many=True, context={"request": request}).data)
 
     @extend_schema(
@@ -209,14 +225,7 @@ class MonitoringLabViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
     )
     @action(detail=False, url_path="cross-lab")
     def cross_lab(self, request):
-        from govlab.labs.enums import LAB_TEAM_ROLES
-        from govlab.labs.selectors import user_lab_roles
-
-        if request.user.is_superuser:
-            labs = Lab.objects.order_by("slug")
-        else:
-            ids = [pk for pk, roles in user_lab_roles(request.user).items() if roles & set(LAB_TEAM_ROLES)]
-            labs = Lab.objects.filter(pk__in=ids).order_by("slug")
+        labs = selectors.monitored_labs(request.user)
         return Response(CrossLabSerializer(selectors.cross_lab(labs), many=True).data)
 
     @extend_schema(

@@ -418,6 +418,18 @@ def _person_sector(user_lookup: str) -> Subquery:
     )
 
 
+def _add_by_sector(out: dict, attendances, user_lookup: str) -> None:
+    """Add the attendances to ``out`` by their person's sector (one grouped query)."""
+    rows = (
+        attendances.order_by()
+        .values(sector=_person_sector(user_lookup))
+        .annotate(n=Count("pk"))
+        .values_list("sector", "n")
+    )
+    for sector, n in rows:
+        out[sector or UNSPECIFIED] += n
+
+
 def attendees_by_helix(scope_obj, period) -> dict[str, Decimal]:
     from govlab.strengthening.models import BootcampRegistration, WorkSession
 
@@ -431,14 +443,7 @@ def attendees_by_helix(scope_obj, period) -> dict[str, Decimal]:
             Scope.CHALLENGE: "member__application__challenge",
         },
     ).filter(_in(period, "bootcamp__starts_at", scope_obj))
-    rows = (
-        bootcamp.order_by()
-        .values(sector=_person_sector("person_id"))
-        .annotate(n=Count("pk"))
-        .values_list("sector", "n")
-    )
-    for sector, n in rows:
-        out[sector or UNSPECIFIED] += n
+    _add_by_sector(out, bootcamp, "person_id")
     through = WorkSession.attendees.through
     sessions = _scoped(
         through.objects.all(),
@@ -449,14 +454,7 @@ def attendees_by_helix(scope_obj, period) -> dict[str, Decimal]:
             Scope.CHALLENGE: "worksession__challenge",
         },
     ).filter(_in(period, "worksession__held_at", scope_obj))
-    rows = (
-        sessions.order_by()
-        .values(sector=_person_sector("user_id"))
-        .annotate(n=Count("pk"))
-        .values_list("sector", "n")
-    )
-    for sector, n in rows:
-        out[sector or UNSPECIFIED] += n
+    _add_by_sector(out, sessions, "user_id")
     return out
 
 

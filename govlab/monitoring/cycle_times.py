@@ -174,16 +174,21 @@ def summarise(key: str, label, values: list[float]) -> StateTime:
 # --- Loading ---------------------------------------------------------------------------------------------
 
 
-def _histories(scope_obj) -> dict[int, list[tuple[str, dt.datetime]]]:
-    """{challenge id: [(to_status, created_at), ...] oldest first}, in one query."""
+def _transitions(scope_obj):
+    """The transitions of the scope's challenges."""
     path = {
         Scope.LAB: "challenge__lab",
         Scope.CAMPAIGN: "challenge__campaign",
         Scope.CALL: "challenge__calls",
         Scope.CHALLENGE: "challenge",
     }[scope_kind(scope_obj)]
+    return ChallengeTransition.objects.filter(**{path: scope_obj})
+
+
+def _histories(scope_obj) -> dict[int, list[tuple[str, dt.datetime]]]:
+    """{challenge id: [(to_status, created_at), ...] oldest first}, in one query."""
     rows = (
-        ChallengeTransition.objects.filter(**{path: scope_obj})
+        _transitions(scope_obj)
         .order_by("challenge_id", "created_at", "pk")
         .values_list("challenge_id", "to_status", "created_at")
     )
@@ -253,14 +258,8 @@ def median_total_days(scope_obj, period) -> Decimal | None:
     """The median days from first submission to first selection of a solution, over the scope's
     challenges whose solution was first selected in the period (all time without one). One grouped query:
     only the challenges that got there come back."""
-    path = {
-        Scope.LAB: "challenge__lab",
-        Scope.CAMPAIGN: "challenge__campaign",
-        Scope.CALL: "challenge__calls",
-        Scope.CHALLENGE: "challenge",
-    }[scope_kind(scope_obj)]
     rows = (
-        ChallengeTransition.objects.filter(**{path: scope_obj})
+        _transitions(scope_obj)
         .order_by()
         .values("challenge")
         .annotate(

@@ -29,7 +29,8 @@ from django.db import transaction
 from govlab.labs.models import Lab
 
 from . import services
-from .enums import Category, Direction, Source
+from .computations import COMPUTATIONS
+from .enums import Category, Source
 from .models import KpiDefinition, KpiTarget, KpiValue
 from .periods import year
 
@@ -132,93 +133,27 @@ LABX_STOCKS = (
 )
 LABX_URL = "https://www.youtube.com/watch?v=ufbBpN3BlP0"
 
-# code, computation, name, category, direction, public, targets by year (the demo's cohort is 2025's)
+# code, computation, name, public, targets by year (the demo's cohort is 2025's); the category and the
+# direction are the computation's
 MILAB_COMPUTED = (
-    (
-        "identified",
-        "challenges_identified",
-        "Challenges identified",
-        Category.RESULTS,
-        Direction.UP,
-        True,
-        {2026: 8},
-    ),
-    (
-        "accepted",
-        "challenges_accepted",
-        "Challenges accepted",
-        Category.RESULTS,
-        Direction.UP,
-        False,
-        {2025: 3},
-    ),
-    (
-        "connected",
-        "challenges_connected",
-        "Challenges connected",
-        Category.RESULTS,
-        Direction.UP,
-        True,
-        {2025: 5},
-    ),
-    (
-        "calls",
-        "calls_published",
-        "Calls for solutions published",
-        Category.MANAGEMENT,
-        Direction.UP,
-        False,
-        {2025: 1},
-    ),
-    (
-        "applications",
-        "applications_received",
-        "Applications received",
-        Category.RESULTS,
-        Direction.UP,
-        True,
-        {2025: 20},
-    ),
-    ("solvers", "solvers_mapped", "Solvers mapped", Category.INPUT, Direction.UP, True, {2026: 200}),
-    (
-        "strengthened",
-        "solutions_strengthened",
-        "Solutions strengthened",
-        Category.RESULTS,
-        Direction.UP,
-        True,
-        {2025: 9},
-    ),
-    ("pilots", "pilots_run", "Pilots run", Category.RESULTS, Direction.UP, False, {2025: 3}),
-    (
-        "pilot-success",
-        "pilot_success_rate",
-        "Pilot success rate",
-        Category.IMPACT,
-        Direction.UP,
-        True,
-        {2025: 50},
-    ),
-    (
-        "selected",
-        "solutions_selected",
-        "Solutions selected",
-        Category.RESULTS,
-        Direction.UP,
-        False,
-        {2025: 3},
-    ),
-    ("trl-gain", "trl_gain_mean", "Mean TRL gain", Category.RESULTS, Direction.UP, False, {2025: 2}),
-    ("attendees", "attendees_by_helix", "Attendees by sector", Category.INPUT, Direction.UP, False, {}),
-    (
-        "cycle",
-        "cycle_time_median_days",
-        "Median innovation cycle",
-        Category.MANAGEMENT,
-        Direction.DOWN,
-        True,
-        {2025: 365},
-    ),
+    ("identified", "challenges_identified", "Challenges identified", True, {2026: 8}),
+    ("accepted", "challenges_accepted", "Challenges accepted", False, {2025: 3}),
+    ("connected", "challenges_connected", "Challenges connected", True, {2025: 5}),
+    ("calls", "calls_published", "Calls for solutions published", False, {2025: 1}),
+    ("applications", "applications_received", "Applications received", True, {2025: 20}),
+    ("solvers", "solvers_mapped", "Solvers mapped", True, {2026: 200}),
+    ("strengthened", "solutions_strengthened", "Solutions strengthened", True, {2025: 9}),
+    ("pilots", "pilots_run", "Pilots run", False, {2025: 3}),
+    ("pilot-success", "pilot_success_rate", "Pilot success rate", True, {2025: 50}),
+    ("selected", "solutions_selected", "Solutions selected", False, {2025: 3}),
+    ("trl-gain", "trl_gain_mean", "Mean TRL gain", False, {2025: 2}),
+    ("attendees", "attendees_by_helix", "Attendees by sector", False, {}),
+    ("cycle", "cycle_time_median_days", "Median innovation cycle", True, {2025: 365}),
+)
+# code, computation, name (the category and the direction are the computation's)
+LABX_COMPUTED = (
+    ("identified", "challenges_identified", "Challenges identified"),
+    ("solvers", "solvers_mapped", "Organisations in the ecosystem"),
 )
 
 
@@ -232,6 +167,21 @@ def _kpi(lab, manager, code: str, data: dict, created: Counter) -> KpiDefinition
         kpi = services.kpi_save(lab=lab, by=manager, data={"code": code, **data})
         created["kpis"] += 1
     return kpi
+
+
+def _computed(
+    lab, manager, code: str, computation: str, name: str, created: Counter, **extra
+) -> KpiDefinition:
+    registered = COMPUTATIONS[computation]
+    data = {
+        "name": {"en": name},
+        "category": registered.category,
+        "source": Source.COMPUTED,
+        "computation": computation,
+        "direction": registered.direction,
+        **extra,
+    }
+    return _kpi(lab, manager, code, data, created)
 
 
 def _value(kpi, by, y: int, value, evidence: str, url: str, created: Counter) -> None:
@@ -320,22 +270,8 @@ def _milab(created: Counter) -> None:
         position=position,
         created=created,
     )
-    for index, (code, computation, name, category, direction, public, targets) in enumerate(MILAB_COMPUTED):
-        kpi = _kpi(
-            lab,
-            manager,
-            code,
-            {
-                "name": {"en": name},
-                "category": category,
-                "source": Source.COMPUTED,
-                "computation": computation,
-                "direction": direction,
-                "is_public": public,
-                "position": 30 + index,
-            },
-            created,
-        )
+    for index, (code, computation, name, public, targets) in enumerate(MILAB_COMPUTED):
+        kpi = _computed(lab, manager, code, computation, name, created, is_public=public, position=30 + index)
         for y, value in targets.items():
             _target(kpi, manager, y, value, created)
 
@@ -356,22 +292,8 @@ def _labx(created: Counter) -> None:
         position=10,
         created=created,
     )
-    for code, computation, name, category in (
-        ("identified", "challenges_identified", "Challenges identified", Category.RESULTS),
-        ("solvers", "solvers_mapped", "Organisations in the ecosystem", Category.INPUT),
-    ):
-        _kpi(
-            lab,
-            manager,
-            code,
-            {
-                "name": {"en": name},
-                "category": category,
-                "source": Source.COMPUTED,
-                "computation": computation,
-            },
-            created,
-        )
+    for code, computation, name in LABX_COMPUTED:
+        _computed(lab, manager, code, computation, name, created)
 
 
 def load() -> dict[str, int]:

@@ -141,25 +141,10 @@ class KpiForm(LabForm):
             for c in Challenge.objects.filter(lab=lab).only("pk", "reference", "title").order_by("-pk")[:1000]
         ]
 
-    @staticmethod
-    def initial_for(kpi) -> dict:
-        return {
-            "code": kpi.code,
-            "name": kpi.name,
-            "description": kpi.description,
-            "category": kpi.category,
-            "scope": kpi.scope,
-            "campaign": kpi.campaign_id,
-            "call": kpi.call_id,
-            "challenge": kpi.challenge_id,
-            "source": kpi.source,
-            "computation": kpi.computation,
-            "unit": kpi.unit,
-            "direction": kpi.direction,
-            "periodicity": kpi.periodicity,
-            "is_public": kpi.is_public,
-            "position": kpi.position,
-        }
+    @classmethod
+    def initial_for(cls, kpi) -> dict:
+        scoped = ("campaign", "call", "challenge")
+        return {name: getattr(kpi, f"{name}_id" if name in scoped else name) for name in cls.FIELDS}
 
     def kpi_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.FIELDS}

@@ -46,6 +46,7 @@ class KpiRow:
     target: Decimal | None  # that point's target
     status: str  # "met" | "not_met" | "no_target"
     computed_at: dt.datetime | None = None  # when the computed values shown were computed (None: just now)
+    cached: dict = field(default_factory=dict, repr=False)  # the KPI's entry of the snapshot, if current
 
 
 @dataclass
@@ -145,17 +146,23 @@ def decode(value):
     return Decimal(value)
 
 
+def cached_entry(snapshot, kpi) -> dict:
+    """The KPI's entry of the lab's ``kpi_values`` snapshot, or {} when there is none or the KPI changed
+    since."""
+    entry = (snapshot.data.get(str(kpi.pk)) if snapshot is not None else None) or {}
+    return entry if entry.get("signature") == kpi_signature(kpi) else {}
+
+
 def kpi_series(
     kpi, periods: list[Period], *, today: dt.date | None = None, cached: dict | None = None
 ) -> list[SeriesPoint]:
     """The KPI's value and target for each period (no value for a period not begun yet). ``cached``: the
-    KPI's entry of the lab's ``kpi_values`` snapshot, used for the periods it has when it still matches."""
+    KPI's ``cached_entry`` (read here when not given), used for the periods it has."""
     today = today or timezone.localdate()
     if cached is None and kpi.source == Source.COMPUTED:
-        snapshot = Snapshot.objects.filter(lab_id=kpi.lab_id, key=KPI_VALUES).only("data").first()
-        cached = snapshot.data.get(str(kpi.pk)) if snapshot is not None else None
-    if cached and cached.get("signature") != kpi_signature(kpi):
-        cached = None
+        cached = cached_entry(
+            Snapshot.objects.filter(lab_id=kpi.lab_id, key=KPI_VALUES).only("data").first(), kpi
+        )
     cached_values = (cached or {}).get("values", {})
     targets = _targets(kpi)
     points = []
@@ -196,9 +203,7 @@ def kpi_row(kpi, *, year: int | None = None, today: dt.date | None = None, snaps
     """The KPI with its series over the years up to ``year``; ``snapshot``: the lab's ``kpi_values``."""
     today = today or timezone.localdate()
     last = min(year or today.year, today.year)
-    cached = (snapshot.data.get(str(kpi.pk)) if snapshot is not None else None) or {}
-    if cached and cached.get("signature") != kpi_signature(kpi):
-        cached = {}
+    cached = cached_entry(snapshot, kpi)
     series = kpi_series(
         kpi, periods_for(kpi, range(last - SERIES_YEARS + 1, last + 1)), today=today, cached=cached
     )
@@ -214,6 +219,7 @@ def kpi_row(kpi, *, year: int | None = None, today: dt.date | None = None, snaps
         target=target,
         status=status_of(kpi, latest.value if latest else None, target),
         computed_at=snapshot.computed_at if cached and kpi.source == Source.COMPUTED else None,
+        cached=cached,
     )
 
 
@@ -255,11 +261,15 @@ def challenge_kpis(challenge, *, year: int | None = None) -> ChallengeKpis:
     from govlab.pilots.enums import PilotStatus
     from govlab.pilots.models import Metric, Pilot
 
-    kpis = _kpis(KpiDefinition.objects.filter(challenge=challenge, is_active=True).order_by("position", "pk"))
+    kpis = list(
+        _kpis(KpiDefinition.objects.filter(challenge=challenge, is_active=True).order_by("position", "pk"))
+    )
+    computed = any(kpi.source == Source.COMPUTED for kpi in kpis)
+    snapshot = _snapshot(challenge.lab, KPI_VALUES) if computed else None
     rows = []
     for kpi in kpis:
         _share_lab(kpi, challenge.lab)
-        rows.append(kpi_row(kpi, year=year))
+        rows.append(kpi_row(kpi, year=year, snapshot=snapshot))
     pilots = (
         Pilot.objects.filter(
             challenge=challenge, status__in=(PilotStatus.RUNNING, PilotStatus.ANALYSING, PilotStatus.DECIDED)
@@ -325,6 +335,15 @@ def lab_cycle_times(lab, *, year: int | None = None, fresh: bool = False) -> Cyc
             result.computed_at = snapshot.computed_at
             return result
     return cycle_times(lab, year=year)
+
+
+def monitored_labs(user):
+    """The labs whose monitoring this person sees: the ones they run (every lab for a superuser)."""
+    from govlab.labs.models import Lab
+    from govlab.labs.selectors import labs_where_team
+
+    labs = Lab.objects.all() if user.is_superuser else labs_where_team(user)
+    return labs.order_by("slug")
 
 
 def cross_lab(labs) -> list[CrossLabRow]:

@@ -4,11 +4,11 @@
 - ``dashboard`` (the lab's team): KPIs against targets by category, the funnel with its conversion rates
   and exits, cycle times per phase and per state, trends by quarter; a year filter. Every figure links
   to the records it counts; a figure from a snapshot says when it was computed.
-- KPI pages: the list (team), define/edit and targets (manager), manual values with evidence (team).
+- KPI pages: the list (team), define/edit, (re)activate and targets (set or remove; manager), manual
+  values with evidence (team).
 - ``challenge``: a challenge's time in each state, its KPIs and its pilots' metrics (the lab's team and
   the challenge's entity members).
-- ``results``: the lab's public results page (anyone): only the KPIs marked public, and the funnel when
-  the lab publishes it.
+- ``results``: the lab's public results page (anyone): only the KPIs marked public.
 - Exports (team): every KPI series as CSV/XLSX, the funnel and cycle times as CSV, and the printable
   annual report.
 
@@ -18,10 +18,12 @@ Anyone else gets 404; an action a person sees but may not take answers 403. Writ
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from govlab.challenges.models import Challenge
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
+from govlab.core.exports import download
 from govlab.core.i18n import pick
 from govlab.labs.models import Lab
 
@@ -272,27 +275,29 @@ def trends(rows, year: int) -> dict:
         if kpi.periodicity == Periodicity.QUARTER:
             series = [point for point in row.series if point.period.start.year == year]
         elif kpi.source == Source.COMPUTED:
-            series = selectors.kpi_series(kpi, quarters)
+            series = selectors.kpi_series(kpi, quarters, cached=row.cached)
         else:
             continue
         table.append({"kpi": kpi, "name": _kpi_name(kpi), "unit": kpi.unit, "points": series})
     return {"quarters": quarters, "rows": table}
 
 
-def dashboard_figures(lab, *, year: int) -> dict:
+def dashboard_figures(lab, *, year: int, with_trends: bool = True) -> dict:
+    """The KPIs by category, the funnel, the cycle times and (for the dashboard, not the report) the
+    trends by quarter."""
     rows = selectors.lab_kpis(lab, year=year)
-    return {
+    figures = {
         "groups": _by_category(rows),
-        "kpi_count": len(rows),
         "funnel": funnel_entry(selectors.lab_funnel(lab, year=year)),
         "cycle": cycle_entry(selectors.lab_cycle_times(lab, year=year)),
-        "trends": trends(rows, year),
     }
+    if with_trends:
+        figures["trends"] = trends(rows, year)
+    return figures
 
 
 def public_figures(lab, *, year: int) -> dict:
-    rows = [row for row in selectors.lab_kpis(lab, public_only=True, year=year) if row.kpi.is_public]
-    return {"entries": [kpi_entry(row) for row in rows]}
+    return {"entries": [kpi_entry(row) for row in selectors.lab_kpis(lab, public_only=True, year=year)]}
 
 
 def challenge_figures(challenge) -> dict:
@@ -320,10 +325,6 @@ def _status_label(state) -> str:
     return STATUS_LABELS.get(state, state)
 
 
-def cross_lab_rows(labs) -> list:
-    return selectors.cross_lab(labs)
-
-
 def kpi_figures(kpi) -> dict:
     """The KPI's series over the last five years, with its chart."""
     series = selectors.kpi_series(kpi, periods_for(kpi, recent_years(5)))
@@ -349,19 +350,13 @@ def kpi_figures(kpi) -> dict:
 @login_required
 @require_GET
 def cross_lab(request):
-    if request.user.is_superuser:
-        labs = list(Lab.objects.order_by("slug"))
-    else:
-        from govlab.labs.selectors import user_lab_roles
-
-        ids = [pk for pk, roles in user_lab_roles(request.user).items() if roles & {"manager", "staff"}]
-        labs = list(Lab.objects.filter(pk__in=ids).order_by("slug"))
+    labs = list(selectors.monitored_labs(request.user))
     if not labs:
         raise Http404
     return render(
         request,
         "monitoring/cross_lab.html",
-        {"rows": cross_lab_rows(labs), "stages": [(key, label) for key, label, *_rest in STAGES]},
+        {"rows": selectors.cross_lab(labs), "stages": [(key, label) for key, label, *_rest in STAGES]},
     )
 
 
@@ -424,7 +419,8 @@ def report(request, lab_slug, year):
     lab = _team_lab(request, lab_slug)
     if not 2000 <= year <= timezone.localdate().year + 1:
         raise Http404
-    context = _base(lab, year=year, generated_at=timezone.now(), **dashboard_figures(lab, year=year))
+    figures = dashboard_figures(lab, year=year, with_trends=False)  # the report shows no trends
+    context = _base(lab, year=year, generated_at=timezone.now(), **figures)
     return render(request, "monitoring/report.html", context)
 
 
@@ -528,6 +524,25 @@ def target_set(request, lab_slug, pk):
     return render(request, "monitoring/kpi_detail.html", _kpi_context(request, lab, kpi, target_form=form))
 
 
+@login_required
+@require_POST
+def target_remove(request, lab_slug, pk):
+    lab = _team_lab(request, lab_slug)
+    kpi = _kpi(lab, pk)
+    if not _is_manager(request.user, lab):
+        raise PermissionDenied
+    try:
+        start = dt.date.fromisoformat(request.POST.get("period_start", ""))
+        end = dt.date.fromisoformat(request.POST.get("period_end", ""))
+    except ValueError:
+        raise BadRequest from None
+    try:
+        services.target_set(kpi=kpi, by=request.user, period_start=start, period_end=end, value=None)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("monitoring:kpi_detail", args=[lab.slug, kpi.pk]))
+
+
 @login_required_keeping_input
 @require_http_methods(["GET", "POST"])
 def value_set(request, lab_slug, pk):
@@ -572,24 +587,31 @@ def kpi_deactivate(request, lab_slug, pk):
     return redirect(reverse("monitoring:kpi_list", args=[lab.slug]))
 
 
+@login_required
+@require_POST
+def kpi_reactivate(request, lab_slug, pk):
+    """Follow a KPI again (the API's ``is_active``: true)."""
+    lab = _team_lab(request, lab_slug)
+    kpi = _kpi(lab, pk)
+    if not _is_manager(request.user, lab):
+        raise PermissionDenied
+    try:
+        services.kpi_save(lab=lab, by=request.user, data={"is_active": True}, kpi=kpi)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The KPI is saved."))
+    return redirect(reverse("monitoring:kpi_detail", args=[lab.slug, kpi.pk]))
+
+
 # --- Exports --------------------------------------------------------------------------------------
-
-
-def _download(content, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-CSV = "text/csv; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
 @require_GET
 def export_csv(request, lab_slug):
     lab = _team_lab(request, lab_slug)
-    return _download(exports.kpis_csv(lab), CSV, f"{lab.slug}-kpis.csv")
+    return download(exports.kpis_csv(lab), f"{lab.slug}-kpis", "csv", dated=False)
 
 
 @login_required
@@ -597,7 +619,7 @@ def export_csv(request, lab_slug):
 def export_xlsx(request, lab_slug):
     lab = _team_lab(request, lab_slug)
     _form, year = _year(request)
-    return _download(exports.lab_xlsx(lab, year=year), XLSX, f"{lab.slug}-monitoring-{year}.xlsx")
+    return download(exports.lab_xlsx(lab, year=year), f"{lab.slug}-monitoring-{year}", "xlsx", dated=False)
 
 
 @login_required
@@ -605,7 +627,7 @@ def export_xlsx(request, lab_slug):
 def export_funnel_csv(request, lab_slug):
     lab = _team_lab(request, lab_slug)
     _form, year = _year(request)
-    return _download(exports.funnel_csv(lab, year=year), CSV, f"{lab.slug}-funnel-{year}.csv")
+    return download(exports.funnel_csv(lab, year=year), f"{lab.slug}-funnel-{year}", "csv", dated=False)
 
 
 @login_required
@@ -613,4 +635,6 @@ def export_funnel_csv(request, lab_slug):
 def export_cycle_times_csv(request, lab_slug):
     lab = _team_lab(request, lab_slug)
     _form, year = _year(request)
-    return _download(exports.cycle_times_csv(lab, year=year), CSV, f"{lab.slug}-cycle-times-{year}.csv")
+    return download(
+        exports.cycle_times_csv(lab, year=year), f"{lab.slug}-cycle-times-{year}", "csv", dated=False
+    )

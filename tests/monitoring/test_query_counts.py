@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from govlab.challenges.enums import ChallengeStatus as S
 from govlab.monitoring.enums import Category, Periodicity, Source
@@ -79,3 +80,19 @@ def test_queries_do_not_grow_with_the_data(name, args, signed_in, client, login,
     grow(build, kpis, 2, 20)
     many = queries(browser, address)
     assert many == few
+
+
+def test_with_a_snapshot_a_computed_kpi_adds_no_query_to_the_dashboard(login, build, mlab, mmanager):
+    """Its yearly values and its quarters in the trends both come from the lab's snapshot, read once."""
+    from govlab.monitoring import services
+
+    browser = login(mmanager)
+    address = reverse("monitoring:dashboard", args=[mlab.slug]) + f"?year={timezone.localdate().year - 1}"
+    build.kpi("identified")
+    services.snapshot_refresh(mlab)
+    queries(browser, address)  # warm the caches (sessions, the lab's roles)
+    one = queries(browser, address)
+    build.kpi("accepted", computation="challenges_accepted")
+    build.kpi("connected", computation="challenges_connected")
+    services.snapshot_refresh(mlab)
+    assert queries(browser, address) == one

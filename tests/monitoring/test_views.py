@@ -204,6 +204,31 @@ def test_the_challenge_page_shows_its_time_in_each_state(login, build, mlab, dat
     assert 'role="img"' in html
 
 
+def test_the_report_does_not_compute_the_trends_it_does_not_show(login, mlab, mmanager, data, monkeypatch):
+    from govlab.monitoring import views
+
+    def trends(*args, **kwargs):
+        raise AssertionError("the report computed the trends")
+
+    monkeypatch.setattr(views, "trends", trends)
+    response = login(mmanager).get(reverse("monitoring:report", args=[mlab.slug, 2025]))
+    assert response.status_code == 200
+    assert "Challenges identified" in response.content.decode()
+
+
+def test_the_challenge_page_reads_its_computed_kpis_from_the_snapshot(login, build, mlab, mmanager, data):
+    from govlab.monitoring import services
+
+    build.kpi("challenge-identified", scope="challenge", challenge=data["challenge"])
+    services.snapshot_refresh(mlab, now=dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC))
+    html = (
+        login(mmanager)
+        .get(reverse("monitoring:challenge", args=[data["challenge"].reference]))
+        .content.decode()
+    )
+    assert "Computed at Jan. 2, 2026, 3:04 a.m.." in html
+
+
 def test_a_manager_defines_a_kpi(login, mlab, mmanager):
     client = login(mmanager)
     response = client.post(
@@ -268,6 +293,46 @@ def test_a_service_refusal_comes_back_at_the_field(login, mlab, mmanager):
     assert response.status_code == 200
     assert 'id="id_kpi-computation_errors"' in response.content.decode()
     assert not KpiDefinition.objects.filter(lab=mlab, code="nothing").exists()
+
+
+def test_a_manager_follows_a_deactivated_kpi_again(login, mlab, mmanager, mstaff, data):
+    from govlab.audit.models import AuditEntry
+
+    kpi = data["public"]
+    kpi.is_active = False
+    kpi.save(update_fields=["is_active"])
+    page = reverse("monitoring:kpi_detail", args=[mlab.slug, kpi.pk])
+    address = reverse("monitoring:kpi_reactivate", args=[mlab.slug, kpi.pk])
+    assert address in login(mmanager).get(page).content.decode()
+    assert login(mstaff).post(address).status_code == 403
+    response = login(mmanager).post(address)
+    assert response.status_code == 302
+    assert response["Location"] == page
+    kpi.refresh_from_db()
+    assert kpi.is_active
+    entry = AuditEntry.objects.get(action="monitoring.kpi_update")
+    assert entry.changes["is_active"] == [False, True]
+    assert address not in login(mmanager).get(page).content.decode()
+
+
+def test_a_manager_removes_a_target_from_the_kpi_page(login, mlab, mmanager, mstaff, data):
+    from govlab.audit.models import AuditEntry
+
+    kpi = data["public"]
+    page = reverse("monitoring:kpi_detail", args=[mlab.slug, kpi.pk])
+    address = reverse("monitoring:target_remove", args=[mlab.slug, kpi.pk])
+    html = login(mmanager).get(page).content.decode()
+    assert address in html
+    assert "Remove 2025-01-01" in html
+    period = {"period_start": "2025-01-01", "period_end": "2025-12-31"}
+    assert login(mstaff).post(address, period).status_code == 403
+    assert login(mmanager).post(address, {"period_start": "2025", "period_end": ""}).status_code == 400
+    assert KpiTarget.objects.filter(kpi=kpi).exists()
+    response = login(mmanager).post(address, period)
+    assert response.status_code == 302
+    assert response["Location"] == page
+    assert not KpiTarget.objects.filter(kpi=kpi).exists()
+    assert AuditEntry.objects.filter(action="monitoring.target_remove").count() == 1
 
 
 def test_a_manager_sets_a_target_and_staff_enter_a_value(login, mlab, mmanager, mstaff, data):
