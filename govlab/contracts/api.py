@@ -3,8 +3,8 @@ milestones, payment schedule, invoices and payments, progress reports, issues an
 and the close of a case; a lab's on-time payment statistics.
 
 Every write calls the service the pages call, with the same rules (``rules``): the lab's team and the
-buyer's members manage a contract (the lab's team signs, finishes, cancels and closes the case); the
-supplier's members see it and submit its progress reports. A contract the caller may not see answers 404;
+buyer's members manage a contract (sign, amend, pay, finish, cancel, close the case); the supplier's
+members see it and submit its progress reports. A contract the caller may not see answers 404;
 one they see, with an action they may not take, answers 403 (401 signed out).
 """
 
@@ -88,11 +88,8 @@ class ContractsBase(ServiceViewSetMixin, viewsets.GenericViewSet):
     refusal_messages = REFUSAL_MESSAGES
 
     def contract(self, pk, perm: str = "view") -> Contract:
-        contract = Contract.objects.select_related(*selectors.BASE_RELATED).filter(pk=pk).first()
-        user = self.request.user
-        if contract is None or not user.has_perm("contracts.view", contract):
-            raise Http404
-        if perm != "view" and not user.has_perm(f"contracts.{perm}", contract):
+        contract = selectors.contract_for(self.request.user, pk)
+        if perm != "view" and not self.request.user.has_perm(f"contracts.{perm}", contract):
             raise exceptions.PermissionDenied
         return contract
 
@@ -171,14 +168,14 @@ class ContractViewSet(ContractsBase):
         request=ContractSignSerializer,
         responses={200: ContractSerializer, **ERRORS},
         description=(
-            "Record the signature (the lab's team): version 1 keeps the terms. Refused during the "
+            "Record the signature (the lab and the buyer): version 1 keeps the terms. Refused during the "
             "procurement's standstill period (code ``standstill``) or for a cancelled award. The first "
             "signed purchase contract moves the challenge to implementing."
         ),
     )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        contract = self.contract(pk, "sign")
+        contract = self.contract(pk, "manage")
         data = self.valid(ContractSignSerializer)
         self.call(services.contract_sign, contract=contract, by=request.user, signed_on=data["signed_on"])
         return Response(self._fresh(contract))
@@ -214,8 +211,8 @@ class ContractViewSet(ContractsBase):
     @extend_schema(request=ContractEndSerializer, responses={200: ContractSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
-        """Finish the contract (OCDS ``terminated``; the lab's team): its invoices paid or cancelled."""
-        contract = self.contract(pk, "sign")
+        """Finish the contract (OCDS ``terminated``; the lab and the buyer): invoices paid or cancelled."""
+        contract = self.contract(pk, "manage")
         data = self.valid(ContractEndSerializer)
         self.call(services.contract_finish, contract=contract, by=request.user, **data)
         return Response(self._fresh(contract))
@@ -223,10 +220,16 @@ class ContractViewSet(ContractsBase):
     @extend_schema(request=ContractEndSerializer, responses={200: ContractSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        """Cancel a contract (the lab's team, with a reason): pending, or signed with nothing paid."""
-        contract = self.contract(pk, "sign")
+        """Cancel a contract (the lab and the buyer, with a reason): pending, or signed with nothing paid."""
+        contract = self.contract(pk, "manage")
         data = self.valid(ContractEndSerializer)
-        self.call(services.contract_cancel, contract=contract, by=request.user, reason=data.get("reason", ""))
+        self.call(
+            services.contract_cancel,
+            contract=contract,
+            by=request.user,
+            reason=data.get("reason", ""),
+            ended_on=data.get("ended_on"),
+        )
         return Response(self._fresh(contract))
 
     @extend_schema(request=ContractStatusSerializer, responses={200: ContractSerializer, **ERRORS})
@@ -518,15 +521,13 @@ class LessonsViewSet(ServiceViewSetMixin, viewsets.GenericViewSet):
         request=ContractCloseSerializer,
         responses={200: None, **ERRORS},
         description=(
-            "Close the case (the lab's team): lessons learned written, every purchase contract finished or "
-            "cancelled (``not_ready`` lists what is missing). The challenge becomes closed."
+            "Close the case (the lab and the buyer): lessons learned written, every purchase contract "
+            "finished or cancelled (``not_ready`` lists what is missing). The challenge becomes closed."
         ),
     )
     @action(detail=True, methods=["post"])
     def close(self, request, reference=None):
         challenge = self.challenge()
-        if not request.user.has_perm("contracts.sign", challenge):
-            raise exceptions.PermissionDenied
         data = self.valid(ContractCloseSerializer)
         challenge = self.call(services.case_close, challenge=challenge, by=request.user, **data)
         return Response({"challenge": challenge.reference, "status": challenge.status})

@@ -10,6 +10,7 @@ from govlab.challenges.forms_lab import apply_errors
 from govlab.core.forms import StyledErrorsForm
 
 from .enums import ImplementationStatus, IpTerms, IssueKind, IssueStatus, MilestoneStatus, Severity
+from .services import AMENDABLE
 
 __all__ = ["apply_errors"]
 
@@ -101,21 +102,11 @@ class AmendForm(StyledErrorsForm):
 
     def changes(self, contract) -> dict:
         """Only the fields that differ from the contract: an amendment lists what it changes."""
-        out = {}
-        for name in (
-            "title",
-            "scope",
-            "value",
-            "starts_on",
-            "ends_on",
-            "ip_terms",
-            "ip_details",
-            "payment_terms_days",
-        ):
-            value = self.cleaned_data.get(name)
-            if value != getattr(contract, name):
-                out[name] = value
-        return out
+        return {
+            name: self.cleaned_data.get(name)
+            for name in AMENDABLE
+            if self.cleaned_data.get(name) != getattr(contract, name)
+        }
 
 
 class EndForm(StyledErrorsForm):

@@ -1,10 +1,11 @@
 """Who may do what with contracts. Named predicates, used alike by views, templates and the API.
 
 - The lab's team (manager, staff) and the members of the buyer (the challenge's public entity)
-  **manage** a contract: terms, amendments, milestones, the payment schedule, invoices and payments,
-  issues and risks, report reviews, lessons learned.
-- Signing, finishing and cancelling a contract, and closing the case, are recorded by the lab's team:
-  signing the first purchase contract and closing the case move the challenge (a lab transition).
+  **manage** a contract: terms, its signature, amendments, milestones, the payment schedule, invoices
+  and payments, issues and risks, report reviews, finishing or cancelling it, lessons learned and the
+  close of the case. The buyer is a party to the contract; the challenge transitions these move
+  (``start_implementation``, ``close_case``) are open to the entity through the services
+  (``challenges.workflow.ENTITY_SERVICE_TRANSITIONS``).
 - The members of the supplier organisation **see** their contract, its milestones and payments, and
   **submit** its progress reports.
 - Anyone else: as if it did not exist (404).
@@ -54,12 +55,10 @@ def is_contract_supplier_member(user, obj) -> bool:
 
 
 can_manage = is_contract_lab_staff | is_contract_buyer_member | rules.is_superuser
-can_sign = is_contract_lab_staff | rules.is_superuser
 can_report = is_contract_supplier_member | rules.is_superuser
 can_view = can_manage | is_contract_supplier_member
 
 rules.add_perm("contracts.manage", can_manage)
-rules.add_perm("contracts.sign", can_sign)
 rules.add_perm("contracts.report", can_report)
 rules.add_perm("contracts.view", can_view)
 
@@ -67,10 +66,6 @@ rules.add_perm("contracts.view", can_view)
 def require(user, perm: str, obj) -> None:
     """Refuse (code ``not_allowed``) unless ``user`` has ``contracts.<perm>`` on ``obj``."""
     if not user.has_perm(f"contracts.{perm}", obj):
-        if perm == "sign":
-            raise refuse(
-                _("Only the lab's team records a signature, an end or the close of the case."), "not_allowed"
-            )
         if perm == "report":
             raise refuse(_("Only the supplier's members submit progress reports."), "not_allowed")
         raise refuse(_("Only the lab's team and the buyer can do this."), "not_allowed")

@@ -88,16 +88,8 @@ TERM_FIELDS = (
     "payment_terms_days",
     "report_every_days",
 )
-AMENDABLE = (
-    "title",
-    "scope",
-    "value",
-    "starts_on",
-    "ends_on",
-    "ip_terms",
-    "ip_details",
-    "payment_terms_days",
-)
+# An amendment changes any term but the currency and the report frequency (that one changes at any time).
+AMENDABLE = tuple(name for name in TERM_FIELDS if name not in ("currency", "report_every_days"))
 EDITABLE = (
     "title",
     "scope",
@@ -434,7 +426,7 @@ def contract_update(*, contract: Contract, by, **terms) -> Contract:
 def contract_sign(*, contract: Contract, by, signed_on) -> Contract:
     """Record the signature: the contract becomes active with its version 1 (its terms as signed)."""
     locked = _lock(contract)
-    require(by, "sign", locked)
+    require(by, "manage", locked)
     if locked.status != ContractStatus.PENDING:
         raise refuse(_("This contract is already signed."), "signed")
     errors: dict = {}
@@ -594,7 +586,7 @@ def contract_amend(*, contract: Contract, by, reason: str, **changes) -> Contrac
 
 def _end(contract, by, ended_on, reason, *, reason_required) -> tuple[Contract, dt.date, str]:
     locked = _lock(contract)
-    require(by, "sign", locked)
+    require(by, "manage", locked)
     errors: dict = {}
     day = _check_date(errors, "ended_on", ended_on or pay.lab_today(locked.lab))
     _not_future(errors, "ended_on", day, locked.lab)
@@ -764,7 +756,7 @@ def milestone_save(
     if status in (MilestoneStatus.MET, MilestoneStatus.PARTIALLY_MET):
         if met is None and "met_on" not in errors:
             errors["met_on"] = [_("Say when it was met.")]
-        if status and locked.status != ContractStatus.ACTIVE:
+        if locked.status != ContractStatus.ACTIVE:
             errors["status"] = [_("A milestone is met once the contract is signed.")]
         _not_future(errors, "met_on", met, locked.lab)
     else:
@@ -1229,7 +1221,7 @@ def issue_save(
     if errors:
         raise coded(errors, "invalid")
     row = issue or ImplementationIssue(contract=locked, raised_by=by)
-    before = None if issue is None else {"status": issue.status, "severity": issue.severity}
+    before = None if issue is None else {"title": row.title, "status": row.status, "severity": row.severity}
     row.kind, row.title, row.description = kind, title, description
     row.severity, row.status, row.mitigation = severity, status, mitigation
     row.save()
@@ -1239,7 +1231,7 @@ def issue_save(
         target=locked,
         lab=locked.lab,
         changes={
-            "issue": [None if before is None else row.title, row.title],
+            "issue": [before and before["title"], row.title],
             "status": [before and before["status"], status],
             "severity": [before and before["severity"], severity],
         },
@@ -1326,7 +1318,7 @@ def case_close(*, challenge: Challenge, by, reason: str = "") -> Challenge:
     locked = (
         Challenge.objects.select_for_update(of=("self",)).select_related("lab", "owner").get(pk=challenge.pk)
     )
-    require(by, "sign", locked)
+    require(by, "manage", locked)
     gaps = close_gaps(locked)
     if gaps:
         raise refuse(" ".join(str(g) for g in gaps), "not_ready")

@@ -28,6 +28,7 @@ from django_tasks import task
 
 from govlab.notifications.services import notify
 from govlab.organisations.models import OrganisationMembership
+from govlab.organisations.selectors import organisation_people
 
 from . import payments as pay
 from .enums import ContractStatus, ReportStatus
@@ -60,49 +61,93 @@ def _url(contract) -> str:
     return reverse("contracts:detail", args=[contract.pk])
 
 
+def _send_once(rows, now, *, is_due, send) -> int:
+    """Remind each row whose time has come on its lab's local date, once: the mark and the notification
+    in one transaction, the mark conditional (``_claim``) so that a concurrent run sends nothing twice."""
+    sent = 0
+    for row in rows:
+        if not is_due(row, pay.lab_today(row.contract.lab, now)):
+            continue
+        with transaction.atomic():
+            if not _claim(type(row), row.pk, now):
+                continue
+            send(row, row.contract)
+        sent += 1
+    return sent
+
+
+def _remind_line(line, contract) -> None:
+    notify(
+        recipients=finance_recipients(contract),
+        kind="contracts.payment_due",
+        subject=format_lazy(
+            gettext_lazy("A payment of {amount} {currency} is due on {day} ({reference})"),
+            amount=f"{line.amount:,.2f}",
+            currency=contract.currency,
+            day=line.due_on.isoformat(),
+            reference=contract.reference,
+        ),
+        body=format_lazy(
+            gettext_lazy("“{label}” falls due on {day}. Small suppliers depend on being paid on time."),
+            label=line.label,
+            day=line.due_on.isoformat(),
+        ),
+        url=_url(contract),
+        lab=contract.lab,
+    )
+
+
+def _remind_invoice(payment, contract) -> None:
+    notify(
+        recipients=finance_recipients(contract),
+        kind="contracts.invoice_due",
+        subject=format_lazy(
+            gettext_lazy("Invoice {number} must be paid by {day} ({reference})"),
+            number=payment.invoice_number,
+            day=payment.due_on.isoformat(),
+            reference=contract.reference,
+        ),
+        body=format_lazy(
+            gettext_lazy(
+                "{amount} {currency}, received on {received}. A due day on a weekend moves to the "
+                "next Monday."
+            ),
+            amount=f"{payment.amount:,.2f}",
+            currency=contract.currency,
+            received=payment.invoice_received_on.isoformat(),
+        ),
+        url=_url(contract),
+        lab=contract.lab,
+    )
+
+
+def _remind_report(report, contract) -> None:
+    notify(
+        recipients=organisation_people(contract.supplier_id),
+        kind="contracts.report_overdue",
+        subject=format_lazy(
+            gettext_lazy("Your progress report on {reference} was due on {day}"),
+            reference=contract.reference,
+            day=report.due_on.isoformat(),
+        ),
+        body=gettext_lazy("Submit it on the contract's page: say what was done and how far along it is."),
+        url=_url(contract),
+        lab=contract.lab,
+    )
+
+
 def send_payment_reminders(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     lead = dt.timedelta(days=reminder_days())
     horizon = (now + lead + dt.timedelta(days=1)).date()  # a generous bound; each lab's date decides
-    done = {"scheduled": 0, "invoices": 0, "reports": 0}
-
-    paid_line = Payment.objects.filter(scheduled=OuterRef("pk"), cancelled_at__isnull=True)
+    invoiced_line = Payment.objects.filter(scheduled=OuterRef("pk"), cancelled_at__isnull=True)
     lines = (
         ScheduledPayment.objects.filter(
             contract__status=ContractStatus.ACTIVE, reminded_at__isnull=True, due_on__lte=horizon
         )
-        .exclude(Exists(paid_line))
+        .exclude(Exists(invoiced_line))
         .select_related("contract__lab", "contract__finance_contact")
     )
-    for line in lines:
-        contract = line.contract
-        if pay.lab_today(contract.lab, now) < line.due_on - lead:
-            continue
-        with transaction.atomic():
-            if not _claim(ScheduledPayment, line.pk, now):
-                continue
-            notify(
-                recipients=finance_recipients(contract),
-                kind="contracts.payment_due",
-                subject=format_lazy(
-                    gettext_lazy("A payment of {amount} {currency} is due on {day} ({reference})"),
-                    amount=f"{line.amount:,.2f}",
-                    currency=contract.currency,
-                    day=line.due_on.isoformat(),
-                    reference=contract.reference,
-                ),
-                body=format_lazy(
-                    gettext_lazy(
-                        "“{label}” falls due on {day}. Small suppliers depend on being paid on time."
-                    ),
-                    label=line.label,
-                    day=line.due_on.isoformat(),
-                ),
-                url=_url(contract),
-                lab=contract.lab,
-            )
-        done["scheduled"] += 1
-
     invoices = Payment.objects.filter(
         contract__status=ContractStatus.ACTIVE,
         reminded_at__isnull=True,
@@ -110,70 +155,23 @@ def send_payment_reminders(now: dt.datetime | None = None) -> dict[str, int]:
         cancelled_at__isnull=True,
         due_on__lte=horizon,
     ).select_related("contract__lab", "contract__finance_contact")
-    for payment in invoices:
-        contract = payment.contract
-        if pay.lab_today(contract.lab, now) < payment.due_on - lead:
-            continue
-        with transaction.atomic():
-            if not _claim(Payment, payment.pk, now):
-                continue
-            notify(
-                recipients=finance_recipients(contract),
-                kind="contracts.invoice_due",
-                subject=format_lazy(
-                    gettext_lazy("Invoice {number} must be paid by {day} ({reference})"),
-                    number=payment.invoice_number,
-                    day=payment.due_on.isoformat(),
-                    reference=contract.reference,
-                ),
-                body=format_lazy(
-                    gettext_lazy(
-                        "{amount} {currency}, received on {received}. A due day on a weekend moves to the "
-                        "next Monday."
-                    ),
-                    amount=f"{payment.amount:,.2f}",
-                    currency=contract.currency,
-                    received=payment.invoice_received_on.isoformat(),
-                ),
-                url=_url(contract),
-                lab=contract.lab,
-            )
-        done["invoices"] += 1
-
     reports = ProgressReport.objects.filter(
         contract__status=ContractStatus.ACTIVE,
         status=ReportStatus.DUE,
         reminded_at__isnull=True,
         due_on__lt=(now + dt.timedelta(days=1)).date(),
     ).select_related("contract__lab")
-    for report in reports:
-        contract = report.contract
-        if not report.due_on < pay.lab_today(contract.lab, now):
-            continue
-        with transaction.atomic():
-            if not _claim(ProgressReport, report.pk, now):
-                continue
-            notify(
-                recipients=[
-                    m.user
-                    for m in OrganisationMembership.objects.filter(
-                        organisation_id=contract.supplier_id
-                    ).select_related("user")
-                ],
-                kind="contracts.report_overdue",
-                subject=format_lazy(
-                    gettext_lazy("Your progress report on {reference} was due on {day}"),
-                    reference=contract.reference,
-                    day=report.due_on.isoformat(),
-                ),
-                body=gettext_lazy(
-                    "Submit it on the contract's page: say what was done and how far along it is."
-                ),
-                url=_url(contract),
-                lab=contract.lab,
-            )
-        done["reports"] += 1
-    return done
+
+    def soon(row, today) -> bool:
+        return today >= row.due_on - lead
+
+    return {
+        "scheduled": _send_once(lines, now, is_due=soon, send=_remind_line),
+        "invoices": _send_once(invoices, now, is_due=soon, send=_remind_invoice),
+        "reports": _send_once(
+            reports, now, is_due=lambda row, today: row.due_on < today, send=_remind_report
+        ),
+    }
 
 
 @task()

@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/milestones/<int:milestone_pk>/", views.milestone, name="milestone"),
     path("<int:pk>/schedule/new/", views.schedule, name="schedule_new"),
     path("<int:pk>/schedule/<int:line_pk>/", views.schedule, name="schedule"),
+    path("<int:pk>/schedule/<int:line_pk>/delete/", views.schedule_delete, name="schedule_delete"),
     path("<int:pk>/invoices/new/", views.invoice, name="invoice"),
     path("<int:pk>/payments/<int:payment_pk>/<str:step>/", views.payment_step, name="payment"),
     path("<int:pk>/reports/<int:report_pk>/", views.report, name="report"),

@@ -4,8 +4,8 @@
   (404 otherwise).
 - ``mine``: the contracts a signed-in person takes part in (lab team, buyer, supplier).
 - Each contract's pages: seen by the lab's team, the buyer's members and the supplier's members (anyone
-  else: 404). The lab and the buyer manage; the lab's team signs, finishes and cancels; the supplier
-  submits progress reports. An action a person sees but may not take answers 403.
+  else: 404). The lab and the buyer manage (sign, amend, pay, finish, cancel, close the case); the
+  supplier submits progress reports. An action a person sees but may not take answers 403.
 - ``lessons``: a challenge's lessons learned and the close of its case.
 
 Writes go through ``services``; a refusal comes back on the form that caused it, at the field, with
@@ -20,12 +20,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govlab.challenges.models import Challenge
 from govlab.core.decorators import login_required_keeping_input, restore_kept_input
+from govlab.core.exports import download
 from govlab.labs.models import Lab
 from govlab.labs.rules import is_lab_staff
 from govlab.organisations.models import OrganisationMembership
@@ -83,10 +84,21 @@ def _contract(request, pk: int, perm: str = "view") -> Contract:
 def _roles(user, contract) -> dict:
     return {
         "can_manage": user.has_perm("contracts.manage", contract),
-        "can_sign": user.has_perm("contracts.sign", contract),
         "can_report": user.has_perm("contracts.report", contract),
         "is_team": is_lab_staff(user, contract.lab) or user.is_superuser,
     }
+
+
+def _row(model, contract, pk, fields=()):
+    """This contract's row ``pk`` (404 if not one of its own) and its values as a form's initial data;
+    ``(None, None)`` for a new row. ``<name>_id`` fields give the form's ``<name>``."""
+    if pk is None:
+        return None, None
+    row = model.objects.filter(contract=contract, pk=pk).first()
+    if row is None:
+        raise Http404
+    row.contract = contract
+    return row, {name.removesuffix("_id"): getattr(row, name) for name in fields}
 
 
 def _url(contract, anchor: str = "") -> str:
@@ -198,18 +210,6 @@ def lab_payments(request, lab_slug):
     )
 
 
-def _download(content, lab, name: str, extension: str) -> HttpResponse:
-    content_type = (
-        "text/csv; charset=utf-8"
-        if extension == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=content_type)
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="{lab.slug}-{name}-{stamp}.{extension}"'
-    return response
-
-
 @login_required
 @require_GET
 def export(request, lab_slug, what, extension):
@@ -218,9 +218,9 @@ def export(request, lab_slug, what, extension):
         raise Http404
     table = exports.contracts_table(lab) if what == "contracts" else exports.payments_table(lab)
     if extension == "csv":
-        return _download(exports.as_csv(table), lab, what, "csv")
+        return download(exports.as_csv(table), f"{lab.slug}-{what}", "csv")
     title = _("Contracts") if what == "contracts" else _("Payments")
-    return _download(exports.as_xlsx(title, table), lab, what, "xlsx")
+    return download(exports.as_xlsx(title, table), f"{lab.slug}-{what}", "xlsx")
 
 
 # --- Creating and editing a contract ---------------------------------------------------------------------
@@ -340,7 +340,7 @@ def edit(request, pk):
 @login_required_keeping_input
 @require_http_methods(["GET", "POST"])
 def sign(request, pk):
-    contract = _contract(request, pk, "sign")
+    contract = _contract(request, pk, "manage")
     form = SignForm(_data(request), initial={"signed_on": payments.lab_today(contract.lab)}, prefix="sign")
     return _handle(
         request,
@@ -382,7 +382,7 @@ def amend(request, pk):
 @login_required_keeping_input
 @require_http_methods(["GET", "POST"])
 def end(request, pk, how):
-    contract = _contract(request, pk, "sign")
+    contract = _contract(request, pk, "manage")
     if how not in ("finish", "cancel"):
         raise Http404
     form = EndForm(_data(request), initial={"ended_on": payments.lab_today(contract.lab)}, prefix="end")
@@ -488,13 +488,9 @@ def document_upload(request, pk):
 @require_http_methods(["GET", "POST"])
 def milestone(request, pk, milestone_pk=None):
     contract = _contract(request, pk, "manage")
-    row = None
-    initial = None
-    if milestone_pk is not None:
-        row = ContractMilestone.objects.filter(contract=contract, pk=milestone_pk).first()
-        if row is None:
-            raise Http404
-        initial = {n: getattr(row, n) for n in ("title", "deliverables", "due_on", "status", "met_on")}
+    row, initial = _row(
+        ContractMilestone, contract, milestone_pk, ("title", "deliverables", "due_on", "status", "met_on")
+    )
     form = MilestoneForm(_data(request), initial=initial, prefix="milestone")
     return _handle(
         request,
@@ -512,18 +508,7 @@ def milestone(request, pk, milestone_pk=None):
 @require_http_methods(["GET", "POST"])
 def schedule(request, pk, line_pk=None):
     contract = _contract(request, pk, "manage")
-    line = None
-    initial = None
-    if line_pk is not None:
-        line = ScheduledPayment.objects.filter(contract=contract, pk=line_pk).first()
-        if line is None:
-            raise Http404
-        initial = {
-            "label": line.label,
-            "amount": line.amount,
-            "due_on": line.due_on,
-            "milestone": line.milestone_id,
-        }
+    line, initial = _row(ScheduledPayment, contract, line_pk, ("label", "amount", "due_on", "milestone_id"))
     form = ScheduleForm(
         _data(request),
         initial=initial,
@@ -542,6 +527,20 @@ def schedule(request, pk, line_pk=None):
         intro=_("The schedule's total may not exceed the contract's value (%(value)s %(currency)s).")
         % {"value": contract.value, "currency": contract.currency},
     )
+
+
+@login_required
+@require_POST
+def schedule_delete(request, pk, line_pk):
+    contract = _contract(request, pk, "manage")
+    line, _initial = _row(ScheduledPayment, contract, line_pk)
+    try:
+        services.schedule_delete(line=line, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(name)s” is removed.") % {"name": line.label})
+    return redirect(_url(contract, "schedule-title"))
 
 
 @login_required_keeping_input
@@ -564,10 +563,29 @@ def invoice(request, pk):
     )
 
 
+# Lazy: translated in each request's language, not the language at import.
 PAYMENT_STEPS = {
-    "approve": (ApproveForm, "approved_on", _("Approve the invoice"), _("The invoice is approved.")),
-    "pay": (PayForm, "paid_on", _("Record the payment"), _("The payment is recorded.")),
-    "cancel": (CancelPaymentForm, "reason", _("Cancel the invoice"), _("The invoice is cancelled.")),
+    "approve": (
+        ApproveForm,
+        "approved_on",
+        gettext_lazy("Approve the invoice"),
+        gettext_lazy("The invoice is approved."),
+        services.payment_approve,
+    ),
+    "pay": (
+        PayForm,
+        "paid_on",
+        gettext_lazy("Record the payment"),
+        gettext_lazy("The payment is recorded."),
+        services.payment_pay,
+    ),
+    "cancel": (
+        CancelPaymentForm,
+        "reason",
+        gettext_lazy("Cancel the invoice"),
+        gettext_lazy("The invoice is cancelled."),
+        services.payment_cancel,
+    ),
 }
 
 
@@ -577,18 +595,10 @@ def payment_step(request, pk, payment_pk, step):
     contract = _contract(request, pk, "manage")
     if step not in PAYMENT_STEPS:
         raise Http404
-    row = Payment.objects.filter(contract=contract, pk=payment_pk).first()
-    if row is None:
-        raise Http404
-    row.contract = contract
-    form_class, field, title, success = PAYMENT_STEPS[step]
+    row, _initial = _row(Payment, contract, payment_pk)
+    form_class, field, title, success, service = PAYMENT_STEPS[step]
     initial = {field: payments.lab_today(contract.lab)} if field != "reason" else None
     form = form_class(_data(request), initial=initial, prefix="payment")
-    service = {
-        "approve": services.payment_approve,
-        "pay": services.payment_pay,
-        "cancel": services.payment_cancel,
-    }[step]
     return _handle(
         request,
         contract,
@@ -615,10 +625,7 @@ def payment_step(request, pk, payment_pk, step):
 @require_http_methods(["GET", "POST"])
 def report(request, pk, report_pk):
     contract = _contract(request, pk)
-    row = ProgressReport.objects.filter(contract=contract, pk=report_pk).first()
-    if row is None:
-        raise Http404
-    row.contract = contract
+    row, _initial = _row(ProgressReport, contract, report_pk)
     user = request.user
     if row.status == "submitted" and user.has_perm("contracts.manage", contract):
         form = ReviewForm(_data(request), prefix="review")
@@ -653,15 +660,12 @@ def report(request, pk, report_pk):
 @require_http_methods(["GET", "POST"])
 def issue(request, pk, issue_pk=None):
     contract = _contract(request, pk, "manage")
-    row = None
-    initial = None
-    if issue_pk is not None:
-        row = ImplementationIssue.objects.filter(contract=contract, pk=issue_pk).first()
-        if row is None:
-            raise Http404
-        initial = {
-            n: getattr(row, n) for n in ("kind", "title", "description", "severity", "status", "mitigation")
-        }
+    row, initial = _row(
+        ImplementationIssue,
+        contract,
+        issue_pk,
+        ("kind", "title", "description", "severity", "status", "mitigation"),
+    )
     form = IssueForm(_data(request), initial=initial, prefix="issue")
     return _handle(
         request,
@@ -717,7 +721,6 @@ def lessons(request, reference):
             "form": form,
             "contracts": contracts,
             "gaps": services.close_gaps(challenge),
-            "can_close": request.user.has_perm("contracts.sign", challenge),
             "close_form": CloseForm(prefix="close"),
         },
     )
@@ -727,8 +730,6 @@ def lessons(request, reference):
 @require_POST
 def close(request, reference):
     challenge = _challenge(request, reference)
-    if not request.user.has_perm("contracts.sign", challenge):
-        raise PermissionDenied
     form = CloseForm(request.POST, prefix="close")
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:

@@ -41,6 +41,7 @@ STARTS = dt.date(2026, 1, 5)
 ENDS = dt.date(2027, 12, 31)
 SIGNED = dt.date(2026, 1, 12)
 STANDSTILL_ENDS = dt.date(2026, 1, 9)
+MARCH_2 = dt.date(2026, 3, 2)
 
 
 def terms(**fields):
@@ -55,6 +56,13 @@ def terms(**fields):
         "confidential_notes": "CONFIDENTIAL: the supplier's day rate is 700.",
     }
     return {**values, **fields}
+
+
+def invoice(contract, by, number="F-0", amount="10", received=MARCH_2, **extra):
+    """Record an invoice (received on 2 March 2026 unless said)."""
+    return services.invoice_record(
+        contract=contract, by=by, invoice_number=number, amount=amount, invoice_received_on=received, **extra
+    )
 
 
 @pytest.fixture

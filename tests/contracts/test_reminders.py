@@ -13,6 +13,7 @@ from govlab.contracts import services
 from govlab.contracts.models import Payment, ProgressReport, ScheduledPayment
 from govlab.contracts.tasks import send_payment_reminders
 from govlab.notifications.models import Notification
+from tests.contracts.conftest import invoice
 from tests.factories import OrganisationMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +58,7 @@ def test_a_scheduled_payment_is_reminded_five_days_before_to_the_finance_contact
 def test_without_a_finance_contact_the_buyers_admins_are_reminded(world, signed):
     services.contract_update(contract=signed, by=world.staff, finance_contact=None)
     member = OrganisationMembershipFactory(organisation=world.entity, role="member").user
-    payment = services.invoice_record(
-        contract=signed, by=world.staff, invoice_number="F-1", amount="100", invoice_received_on=D(2026, 3, 2)
-    )
+    payment = invoice(signed, world.staff, "F-1", "100", D(2026, 3, 2))
     assert payment.due_on == D(2026, 4, 1)
     assert send_payment_reminders(at(D(2026, 3, 27)))["invoices"] == 1
     assert kinds(world.entity_user) == ["contracts.invoice_due"]  # an admin of the buyer
@@ -69,14 +68,10 @@ def test_without_a_finance_contact_the_buyers_admins_are_reminded(world, signed)
 
 
 def test_paid_and_cancelled_invoices_are_not_reminded(world, signed):
-    paid = services.invoice_record(
-        contract=signed, by=world.staff, invoice_number="F-1", amount="100", invoice_received_on=D(2026, 3, 2)
-    )
+    paid = invoice(signed, world.staff, "F-1", "100", D(2026, 3, 2))
     services.payment_approve(payment=paid, by=world.staff, approved_on=D(2026, 3, 3))
     services.payment_pay(payment=paid, by=world.staff, paid_on=D(2026, 3, 4))
-    cancelled = services.invoice_record(
-        contract=signed, by=world.staff, invoice_number="F-2", amount="100", invoice_received_on=D(2026, 3, 2)
-    )
+    cancelled = invoice(signed, world.staff, "F-2", "100", D(2026, 3, 2))
     services.payment_cancel(payment=cancelled, by=world.staff, reason="Duplicate.")
     assert send_payment_reminders(at(D(2026, 3, 30)))["invoices"] == 0
     assert not Payment.objects.exclude(reminded_at=None).exists()

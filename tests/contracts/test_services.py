@@ -15,7 +15,7 @@ from govlab.contracts import payments, services
 from govlab.contracts.enums import ContractStatus, ReportStatus
 from govlab.contracts.models import Contract, ContractVersion, ProgressReport
 from govlab.pilots.models import Pilot
-from tests.contracts.conftest import ENDS, SIGNED, STANDSTILL_ENDS, STARTS, terms
+from tests.contracts.conftest import ENDS, SIGNED, STANDSTILL_ENDS, STARTS, invoice, terms
 
 pytestmark = pytest.mark.django_db
 
@@ -159,14 +159,24 @@ def test_signing_refusals(world, contract, unchanged):
     tomorrow = payments.lab_today(world.lab) + dt.timedelta(days=1)
     with unchanged("invalid"):
         services.contract_sign(contract=contract, by=world.staff, signed_on=tomorrow)
-    with unchanged("not_allowed"):
-        services.contract_sign(contract=contract, by=world.entity_user, signed_on=SIGNED)
-    with unchanged("not_allowed"):
-        services.contract_sign(contract=contract, by=world.supplier_user, signed_on=SIGNED)
+    for outsider in (world.supplier_user, world.stranger, world.other_lab_staff):
+        with unchanged("not_allowed"):
+            services.contract_sign(contract=contract, by=outsider, signed_on=SIGNED)
     world.award.status = "cancelled"
     world.award.save()
     with unchanged("award_cancelled"):
         services.contract_sign(contract=contract, by=world.staff, signed_on=SIGNED)
+
+
+def test_the_buyer_signs_and_the_challenge_moves(world, contract):
+    """The buyer is a party: its members sign, and the first purchase moves the challenge (phase 5 lets
+    the entity take ``start_implementation`` through this service)."""
+    signed = services.contract_sign(contract=contract, by=world.entity_user, signed_on=SIGNED)
+    assert signed.status == ContractStatus.ACTIVE
+    world.challenge.refresh_from_db()
+    assert world.challenge.status == ChallengeStatus.IMPLEMENTING
+    entry = AuditEntry.objects.get(action="contract.sign")
+    assert entry.actor == world.entity_user
 
 
 def test_signing_the_day_after_the_standstill(world, contract):
@@ -226,25 +236,13 @@ def test_amendment_refusals(world, signed, unchanged):
 
 
 def test_amendment_cannot_go_below_what_was_paid(world, signed, unchanged):
-    payment = services.invoice_record(
-        contract=signed,
-        by=world.staff,
-        invoice_number="F-1",
-        amount="30000",
-        invoice_received_on=D(2026, 2, 2),
-    )
+    payment = invoice(signed, world.staff, "F-1", "30000", D(2026, 2, 2))
     services.payment_approve(payment=payment, by=world.staff, approved_on=D(2026, 2, 3))
     services.payment_pay(payment=payment, by=world.staff, paid_on=D(2026, 2, 20))
     with unchanged("below_paid") as caught:
         services.contract_amend(contract=signed, by=world.staff, reason="Cut.", value="29999.99")
     assert "30,000.00 EUR" in caught.value.message_dict["value"][0]
-    services.invoice_record(
-        contract=signed,
-        by=world.staff,
-        invoice_number="F-2",
-        amount="20000",
-        invoice_received_on=D(2026, 3, 2),
-    )
+    invoice(signed, world.staff, "F-2", "20000", D(2026, 3, 2))
     with unchanged("below_invoiced") as caught:
         services.contract_amend(contract=signed, by=world.staff, reason="Cut.", value="40000")
     version = services.contract_amend(contract=signed, by=world.staff, reason="Cut.", value="50000")
@@ -295,13 +293,7 @@ def test_schedule_total_never_exceeds_the_value(world, signed, unchanged):
 
 
 def test_invoice_due_date_and_the_path_to_paid(world, signed):
-    payment = services.invoice_record(
-        contract=signed,
-        by=world.entity_user,
-        invoice_number="F-1",
-        amount="10000",
-        invoice_received_on=D(2026, 3, 6),
-    )
+    payment = invoice(signed, world.entity_user, "F-1", "10000", D(2026, 3, 6))
     assert payment.due_on == D(2026, 4, 6)  # 5 April 2026 is a Sunday → Monday 6 April
     services.payment_approve(payment=payment, by=world.staff, approved_on=D(2026, 3, 10))
     paid = services.payment_pay(payment=payment, by=world.finance, paid_on=D(2026, 4, 7))
@@ -314,73 +306,24 @@ def test_invoice_due_date_and_the_path_to_paid(world, signed):
 
 
 def test_payment_refusals_write_nothing(world, signed, unchanged):
-    record = services.invoice_record
     today = payments.lab_today(world.lab)
     with unchanged("invalid"):
-        record(
-            contract=signed,
-            by=world.staff,
-            invoice_number="F-0",
-            amount="0",
-            invoice_received_on=D(2026, 3, 2),
-        )
+        invoice(signed, world.staff, amount="0")
     with unchanged("invalid"):
-        record(
-            contract=signed,
-            by=world.staff,
-            invoice_number="F-0",
-            amount="-5",
-            invoice_received_on=D(2026, 3, 2),
-        )
+        invoice(signed, world.staff, amount="-5")
     with unchanged("over_value") as caught:
-        record(
-            contract=signed,
-            by=world.staff,
-            invoice_number="F-0",
-            amount="100000.01",
-            invoice_received_on=D(2026, 3, 2),
-        )
+        invoice(signed, world.staff, amount="100000.01")
     assert "larger than the contract" in caught.value.message_dict["amount"][0]
     with unchanged("invalid"):
-        record(
-            contract=signed,
-            by=world.staff,
-            invoice_number="F-0",
-            amount="10",
-            invoice_received_on=today + dt.timedelta(days=1),
-        )
+        invoice(signed, world.staff, received=today + dt.timedelta(days=1))
     with unchanged("not_allowed"):
-        record(
-            contract=signed,
-            by=world.supplier_user,
-            invoice_number="F-0",
-            amount="10",
-            invoice_received_on=D(2026, 3, 2),
-        )
-    first = record(
-        contract=signed,
-        by=world.staff,
-        invoice_number="F-1",
-        amount="60000",
-        invoice_received_on=D(2026, 3, 2),
-    )
+        invoice(signed, world.supplier_user)
+    first = invoice(signed, world.staff, "F-1", "60000")
     with unchanged("invalid") as caught:
-        record(
-            contract=signed,
-            by=world.staff,
-            invoice_number="F-1",
-            amount="10",
-            invoice_received_on=D(2026, 3, 2),
-        )
+        invoice(signed, world.staff, "F-1")
     assert "invoice_number" in caught.value.message_dict
     with unchanged("over_value"):
-        record(
-            contract=signed,
-            by=world.staff,
-            invoice_number="F-2",
-            amount="40000.01",
-            invoice_received_on=D(2026, 3, 2),
-        )
+        invoice(signed, world.staff, "F-2", "40000.01")
     with unchanged("before_invoice") as caught:
         services.payment_approve(payment=first, by=world.staff, approved_on=D(2026, 3, 1))
     assert "before the invoice" in caught.value.message_dict["approved_on"][0]
@@ -405,33 +348,15 @@ def test_payment_refusals_write_nothing(world, signed, unchanged):
 
 
 def test_a_cancelled_invoice_frees_its_amount(world, signed):
-    first = services.invoice_record(
-        contract=signed,
-        by=world.staff,
-        invoice_number="F-1",
-        amount="100000",
-        invoice_received_on=D(2026, 3, 2),
-    )
+    first = invoice(signed, world.staff, "F-1", "100000", D(2026, 3, 2))
     services.payment_cancel(payment=first, by=world.staff, reason="Wrong amount; credited.")
-    again = services.invoice_record(
-        contract=signed,
-        by=world.staff,
-        invoice_number="F-1b",
-        amount="100000",
-        invoice_received_on=D(2026, 3, 3),
-    )
+    again = invoice(signed, world.staff, "F-1b", "100000", D(2026, 3, 3))
     assert again.pk
 
 
 def test_no_invoice_on_a_pending_contract(world, contract, unchanged):
     with unchanged("not_signed"):
-        services.invoice_record(
-            contract=contract,
-            by=world.staff,
-            invoice_number="F-1",
-            amount="1",
-            invoice_received_on=D(2026, 3, 2),
-        )
+        invoice(contract, world.staff, "F-1", "1", D(2026, 3, 2))
 
 
 def test_future_dates_are_judged_in_the_labs_time_zone(world, signed, monkeypatch):
@@ -443,18 +368,10 @@ def test_future_dates_are_judged_in_the_labs_time_zone(world, signed, monkeypatc
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.invoice_record(
-            contract=signed,
-            by=world.staff,
-            invoice_number="F-B",
-            amount="1",
-            invoice_received_on=D(2026, 3, 10),
-        )
+        invoice(signed, world.staff, "F-B", "1", D(2026, 3, 10))
     world.lab.time_zone = "Asia/Tokyo"
     world.lab.save()
-    services.invoice_record(
-        contract=signed, by=world.staff, invoice_number="F-T", amount="1", invoice_received_on=D(2026, 3, 10)
-    )
+    invoice(signed, world.staff, "F-T", "1", D(2026, 3, 10))
 
 
 # --- Milestones, reports, issues ---------------------------------------------------------------------
@@ -543,6 +460,15 @@ def test_issues_and_risks(world, signed, unchanged):
     )
     risk.refresh_from_db()
     assert risk.status == "mitigated"
+    services.issue_save(
+        contract=signed, by=world.staff, issue=risk, kind="risk", title="Staff leaving", severity="low"
+    )
+    entry = AuditEntry.objects.filter(action="contract.issue").latest("pk")
+    assert entry.changes == {
+        "issue": ["Staff turnover", "Staff leaving"],  # the title before, not the new one twice
+        "status": ["mitigated", "open"],
+        "severity": ["high", "low"],
+    }
     with unchanged("not_allowed"):
         services.issue_save(contract=signed, by=world.stranger, kind="issue", title="Spam")
 
@@ -582,30 +508,34 @@ def test_the_case_closes_with_lessons_and_every_purchase_ended(world, signed, un
     with unchanged("not_ready") as caught:
         services.case_close(challenge=world.challenge, by=world.staff)
     assert signed.reference in " ".join(caught.value.messages)
-    payment = services.invoice_record(
-        contract=signed, by=world.staff, invoice_number="F-1", amount="5", invoice_received_on=D(2026, 3, 2)
-    )
+    payment = invoice(signed, world.staff, "F-1", "5", D(2026, 3, 2))
     with unchanged("unpaid"):
         services.contract_finish(contract=signed, by=world.staff)
     services.payment_cancel(payment=payment, by=world.staff, reason="Sent twice.")
-    services.contract_finish(contract=signed, by=world.staff, reason="Delivered.")
+    with unchanged("not_allowed"):
+        services.contract_finish(contract=signed, by=world.supplier_user, reason="Delivered.")
+    services.contract_finish(contract=signed, by=world.finance, reason="Delivered.")  # a buyer's member
     signed.refresh_from_db()
     assert signed.status == ContractStatus.TERMINATED
     assert signed.implementation_status == "completed"
     assert not ProgressReport.objects.filter(
         contract=signed, status="due", due_on__gt=signed.ended_on
     ).exists()
-    with unchanged("not_allowed"):
-        services.case_close(challenge=world.challenge, by=world.entity_user)
-    services.case_close(challenge=world.challenge, by=world.staff)
+    for outsider in (world.supplier_user, world.stranger):
+        with unchanged("not_allowed"):
+            services.case_close(challenge=world.challenge, by=outsider)
+    services.case_close(challenge=world.challenge, by=world.entity_user)  # the buyer closes its case
     world.challenge.refresh_from_db()
     assert world.challenge.status == ChallengeStatus.CLOSED
+    assert world.challenge.transitions.get(to_status=ChallengeStatus.CLOSED).actor == world.entity_user
 
 
 def test_cancel_a_pending_contract(world, contract, unchanged):
     with unchanged("invalid"):
         services.contract_cancel(contract=contract, by=world.staff, reason="")
-    services.contract_cancel(contract=contract, by=world.staff, reason="The supplier withdrew.")
+    with unchanged("not_allowed"):
+        services.contract_cancel(contract=contract, by=world.supplier_user, reason="Mine.")
+    services.contract_cancel(contract=contract, by=world.entity_user, reason="The supplier withdrew.")
     contract.refresh_from_db()
     assert contract.status == ContractStatus.CANCELLED
     assert Contract.objects.get(pk=contract.pk).end_reason == "The supplier withdrew."

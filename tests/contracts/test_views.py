@@ -14,7 +14,7 @@ from govlab.challenges.enums import ChallengeStatus
 from govlab.contracts import services
 from govlab.contracts.models import Contract, ContractDocument, Payment, ProgressReport
 from govlab.procurement.models import Award
-from tests.contracts.conftest import SIGNED, STANDSTILL_ENDS, terms
+from tests.contracts.conftest import SIGNED, STANDSTILL_ENDS, invoice, terms
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ def status_of(response):
 
 
 VIEW = {"staff": 200, "entity_user": 200, "finance": 200, "supplier_user": 200}
+# The buyer's members sign, finish, cancel and close too: the buyer is a party to the contract.
 MANAGE = {"staff": 200, "entity_user": 200, "finance": 200, "supplier_user": 403}
-SIGN = {"staff": 200, "entity_user": 403, "finance": 403, "supplier_user": 403}
 TEAM = {"staff": 200}
 
 
@@ -49,9 +49,7 @@ def expected(table, role):
 def test_role_matrix(role, world, signed, client, login):
     b = browser(role, world, client, login)
     pk = signed.pk
-    payment = services.invoice_record(
-        contract=signed, by=world.staff, invoice_number="F-1", amount="10", invoice_received_on=D(2026, 3, 2)
-    )
+    payment = invoice(signed, world.staff, "F-1", "10", D(2026, 3, 2))
     report = ProgressReport.objects.filter(contract=signed).first()
     lab = world.lab.slug
     pages = {
@@ -63,8 +61,9 @@ def test_role_matrix(role, world, signed, client, login):
         reverse("contracts:issue_new", args=[pk]): MANAGE,
         reverse("contracts:document_upload", args=[pk]): MANAGE,
         reverse("contracts:payment", args=[pk, payment.pk, "approve"]): MANAGE,
-        reverse("contracts:finish", args=[pk]): SIGN,
-        reverse("contracts:cancel", args=[pk]): SIGN,
+        reverse("contracts:sign", args=[pk]): MANAGE,
+        reverse("contracts:finish", args=[pk]): MANAGE,
+        reverse("contracts:cancel", args=[pk]): MANAGE,
         reverse("contracts:report", args=[pk, report.pk]): {
             "staff": 403,
             "entity_user": 403,
@@ -101,6 +100,9 @@ def test_confidential_notes_are_shown_to_the_parties_not_in_exports(world, signe
             response = staff.get(reverse("contracts:export", args=[world.lab.slug, what, extension]))
             assert response.status_code == 200
             assert b"CONFIDENTIAL" not in response.content
+            disposition = response["Content-Disposition"]
+            assert disposition.startswith(f'attachment; filename="{world.lab.slug}-{what}-'), disposition
+            assert disposition.endswith(f'.{extension}"'), disposition
 
 
 def test_journey_from_the_award_to_a_closed_case(world, client, login, django_capture_on_commit_callbacks):
@@ -207,20 +209,20 @@ def test_journey_from_the_award_to_a_closed_case(world, client, login, django_ca
     )
     assert page.context["form"].errors["file"]
     finish = reverse("contracts:finish", args=[contract.pk])
-    assert entity.post(finish, {"end-ended_on": "2026-06-30"}).status_code == 403
-    page = login(world.staff).post(finish, {"end-ended_on": "2026-06-30", "end-reason": ""})
-    assert page.status_code == 302
+    close = reverse("contracts:close", args=[world.challenge.reference])
+    supplier = login(world.supplier_user)
+    assert supplier.post(finish, {"end-ended_on": "2026-06-30"}).status_code == 403
+    assert supplier.post(close).status_code == 404
     entity = login(world.entity_user)
+    page = entity.post(finish, {"end-ended_on": "2026-06-30", "end-reason": ""})
+    assert page.status_code == 302
     lessons = reverse("contracts:lessons", args=[world.challenge.reference])
     page = entity.post(lessons, {"lessons-successes": ""})
     assert page.context["form"].errors["successes"]
     entity.post(lessons, {"lessons-successes": "Waiting halved.", "lessons-is_public": "on"})
-    assert entity.post(reverse("contracts:close", args=[world.challenge.reference])).status_code == 403
     world.challenge.refresh_from_db()
     assert world.challenge.status == ChallengeStatus.IMPLEMENTING
-    page = login(world.staff).post(
-        reverse("contracts:close", args=[world.challenge.reference]), {"close-reason": "Done."}, follow=True
-    )
+    page = entity.post(close, {"close-reason": "Done."}, follow=True)
     assert "The case is closed." in page.content.decode(), [str(m) for m in page.context["messages"]]
     world.challenge.refresh_from_db()
     assert world.challenge.status == ChallengeStatus.CLOSED
@@ -284,3 +286,53 @@ def test_query_counts_do_not_grow_with_rows(world, signed, client, login):
         services.contract_create(by=world.staff, award=award, **terms())
     assert counts() == before
     assert max(before) <= 40
+
+
+def test_payment_steps_speak_the_requests_language(world, signed, client, login):
+    """The steps' titles were translated once at import (in English): now in each request's language."""
+    from django.utils import translation
+
+    payment = invoice(signed, world.staff, "F-1", "10", D(2026, 3, 2))
+    staff = login(world.staff)
+    with translation.override("fr"):
+        url = reverse("contracts:payment", args=[signed.pk, payment.pk, "approve"])
+    page = staff.get(url).content.decode()
+    assert "Approuver la facture" in page
+    assert "Approve the invoice" not in page
+    # And back in English (whichever language the module was first imported in).
+    with translation.override("en"):
+        url = reverse("contracts:payment", args=[signed.pk, payment.pk, "approve"])
+    page = staff.get(url).content.decode()
+    assert "Approve the invoice" in page
+    assert "Approuver la facture" not in page
+
+
+def test_a_schedule_line_is_removed_from_the_page_as_through_the_api(world, signed, client, login):
+    """UI parity with DELETE /api/v1/contracts/schedule/<id>/: the lab and the buyer remove a line, unless
+    an invoice is recorded against it; the supplier may not (403), anyone else sees nothing (404)."""
+    from govlab.contracts.models import ScheduledPayment
+
+    kept, removed = (
+        services.schedule_save(
+            contract=signed, by=world.staff, label=label, amount="10", due_on=D(2026, 7, 1)
+        )
+        for label in ("Kept", "Removed")
+    )
+    services.invoice_record(
+        contract=signed,
+        by=world.staff,
+        invoice_number="F-1",
+        amount="10",
+        invoice_received_on=D(2026, 3, 2),
+        scheduled=kept,
+    )
+    url = reverse("contracts:schedule_delete", args=[signed.pk, removed.pk])
+    assert login(world.stranger).post(url).status_code == 404
+    assert login(world.supplier_user).post(url).status_code == 403
+    entity = login(world.entity_user)
+    assert entity.get(url).status_code == 405
+    page = entity.post(url, follow=True)
+    assert "“Removed” is removed." in page.content.decode()
+    page = entity.post(reverse("contracts:schedule_delete", args=[signed.pk, kept.pk]), follow=True)
+    assert "An invoice is recorded against this line" in page.content.decode()
+    assert list(ScheduledPayment.objects.filter(contract=signed).values_list("label", flat=True)) == ["Kept"]
