@@ -27,7 +27,7 @@ from govlab.challenges.enums import ChallengeStatus
 from govlab.challenges.forms_lab import LabForm, apply_errors
 from govlab.challenges.forms_public import country_choices
 from govlab.challenges.models import Challenge
-from govlab.core.forms import StyledErrorsForm
+from govlab.core.forms import DateInput, StyledErrorsForm
 from govlab.core.i18n import TranslatedFormField, pick
 from govlab.core.timezones import local_to_utc, utc_to_local
 from govlab.core.uploads import DOCUMENT_TYPES
@@ -100,13 +100,6 @@ class LocalDateTimeField(forms.DateTimeField):
 
     def prepare_value(self, value):
         return value
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _date_field(label, **kwargs):

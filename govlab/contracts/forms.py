@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govlab.challenges.forms_lab import apply_errors
-from govlab.core.forms import StyledErrorsForm
+from govlab.core.forms import DateInput, StyledErrorsForm
 
 from .enums import ImplementationStatus, IpTerms, IssueKind, IssueStatus, MilestoneStatus, Severity
 from .services import AMENDABLE
@@ -18,13 +18,6 @@ DUE_RULE = _(
     "An invoice falls due the given number of calendar days after it is received; a due day on a Saturday "
     "or a Sunday moves to the next Monday."
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _area(rows=4):

@@ -5,6 +5,15 @@ from django import forms
 from .i18n import TranslatedFormField
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker whose value is always ISO (what every date field of govlab parses)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class TranslatedModelFormMixin:
     """Keep translations in languages the form does not show (e.g. a language a lab dropped).
 

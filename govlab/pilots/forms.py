@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from govlab.challenges.forms_lab import LabForm, apply_errors
-from govlab.core.forms import StyledErrorsForm
+from govlab.core.forms import DateInput, StyledErrorsForm
 from govlab.core.i18n import TranslatedFormField
 from govlab.organisations.enums import HelixSector
 
@@ -26,13 +26,6 @@ __all__ = [
     "apply_errors",
     "apply_experiment_errors",
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def participants_field(sector) -> str:

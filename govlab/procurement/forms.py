@@ -8,9 +8,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from govlab.calls.forms_lab import DateInput
 from govlab.challenges.forms_lab import LabForm, apply_errors
-from govlab.core.forms import StyledErrorsForm
+from govlab.core.forms import DateInput, StyledErrorsForm
 from govlab.core.i18n import TranslatedFormField
 from govlab.core.uploads import DOCUMENT_TYPES
 from govlab.labs.models import CURRENCY_CHOICES

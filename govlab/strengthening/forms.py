@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from govlab.calls.forms_lab import DateInput, LocalDateTimeField
+from govlab.calls.forms_lab import LocalDateTimeField
 from govlab.challenges.forms_lab import apply_errors
-from govlab.core.forms import StyledErrorsForm
+from govlab.core.forms import DateInput, StyledErrorsForm
 from govlab.core.i18n import TranslatedFormField, pick
 from govlab.core.timezones import local_to_utc
 from govlab.organisations.enums import TRL_LEVELS
