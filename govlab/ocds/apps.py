@@ -6,3 +6,6 @@ class OcdsConfig(AppConfig):
     name = "govlab.ocds"
     label = "ocds"
     verbose_name = _("Open contracting data")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

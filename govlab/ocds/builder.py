@@ -1,9 +1,10 @@
 """Compile a challenge's contracting process into OCDS release bodies, one per event, from its current state.
 
-Each event is a ``Compiled(key, date, tags, body)``: ``key`` names what it tells (``planning``,
-``tender``, ``contract:<ref>``…), ``date`` is when it happened, ``body`` the release's sections (no
-ocid, id or date: ``publish.sync`` adds them). A release carries only its own sections and the parties
-they name; the record's ``compiledRelease`` merges them (``records.compile_releases``).
+Each event is a ``Compiled(key, stage, date, tags, body)``: ``key`` names what it tells (``planning``,
+``tender``, ``contract:<ref>``…), ``stage`` where it comes in the pipeline, ``date`` when it happened,
+``body`` the release's sections (no ocid, id or date: ``publish.sync`` adds them). A release carries
+only its own sections and the parties they name; the record's ``compiledRelease`` merges them
+(``packages.compile_releases``).
 
 Only what is public goes in (see docs/ocds.md, "What is never published"): the challenge only when it
 is public and past screening; published calls; enquiries as worded by the lab (never the asker) with
@@ -17,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import IntEnum
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -29,9 +32,31 @@ from govlab.core.i18n import pick
 UTC = dt.UTC
 
 
+class Stage(IntEnum):
+    """Where an event comes in the pipeline: on one day (in the lab's time zone) events keep this order
+    whatever their recorded times, e.g. a contract dated by its signature day (local midnight) comes after
+    its award and the Demo Day selection of that day."""
+
+    PLANNING = 0
+    TENDER = 1
+    ENQUIRIES = 2
+    PRESELECTION = 3
+    PILOT = 4  # a paid pilot, or its signed pilot agreement
+    PILOT_END = 5
+    SELECTION = 6
+    PROCUREMENT = 7
+    AWARD = 8
+    CONTRACT = 9
+    AMENDMENT = 10
+    MILESTONE = 11
+    PAYMENT = 12
+    TERMINATION = 13
+
+
 @dataclass
 class Compiled:
     key: str
+    stage: Stage
     date: dt.datetime
     tags: list[str]
     body: dict = field(default_factory=dict)
@@ -203,7 +228,9 @@ def _planning(ctx: Context) -> Compiled:
         ],
     }
     date = challenge.submitted_at or challenge.created_at
-    return Compiled("planning", ctx.at(date), ["planning"], _base(ctx, parties, planning=planning))
+    return Compiled(
+        "planning", Stage.PLANNING, ctx.at(date), ["planning"], _base(ctx, parties, planning=planning)
+    )
 
 
 def _call_for(ctx: Context):
@@ -212,6 +239,7 @@ def _call_for(ctx: Context):
     return (
         Call.objects.visible(ctx.now)
         .filter(challenges=ctx.challenge)
+        .select_related("lab")
         .prefetch_related("criteria", "documents")
         .order_by("publishes_at", "pk")
         .first()
@@ -301,7 +329,9 @@ def _tender(ctx: Context, call, parties: Parties) -> Compiled:
         "criteria": _criteria(ctx, call),
         "documents": documents,
     }
-    return Compiled("tender", ctx.at(call.publishes_at), ["tender"], _base(ctx, parties, tender=tender))
+    return Compiled(
+        "tender", Stage.TENDER, ctx.at(call.publishes_at), ["tender"], _base(ctx, parties, tender=tender)
+    )
 
 
 def _enquiries(ctx: Context, call, parties: Parties) -> Compiled | None:
@@ -324,7 +354,9 @@ def _enquiries(ctx: Context, call, parties: Parties) -> Compiled | None:
     ]
     date = max(e.published_at or e.answered_at or call.publishes_at for e in published)
     tender = {"id": _tender_id(call), "hasEnquiries": True, "enquiries": enquiries}
-    return Compiled("enquiries", ctx.at(date), ["tenderUpdate"], _base(ctx, parties, tender=tender))
+    return Compiled(
+        "enquiries", Stage.ENQUIRIES, ctx.at(date), ["tenderUpdate"], _base(ctx, parties, tender=tender)
+    )
 
 
 def _bids(ctx: Context, call, parties: Parties) -> Compiled | None:
@@ -375,7 +407,11 @@ def _bids(ctx: Context, call, parties: Parties) -> Compiled | None:
     if call.preselection_on:  # decisions recorded after the announcement are dated by the announcement
         date = min(date, day_end(call.preselection_on, ctx.zone))
     return Compiled(
-        "preselection", ctx.at(date), ["tenderUpdate"], _base(ctx, parties, tender=tender, bids=bids)
+        "preselection",
+        Stage.PRESELECTION,
+        ctx.at(date),
+        ["tenderUpdate"],
+        _base(ctx, parties, tender=tender, bids=bids),
     )
 
 
@@ -423,6 +459,7 @@ def _pilot_events(ctx: Context, call, parties_for) -> list[Compiled]:
         events.append(
             Compiled(
                 f"pilot:{pilot.pk}",
+                Stage.PILOT,
                 ctx.at(started),
                 ["award", "contract"],
                 _base(ctx, parties, awards=[award], contracts=[contract]),
@@ -435,6 +472,7 @@ def _pilot_events(ctx: Context, call, parties_for) -> list[Compiled]:
             events.append(
                 Compiled(
                     f"pilot:{pilot.pk}:end",
+                    Stage.PILOT_END,
                     ctx.at(pilot.decided_at),
                     ["contractUpdate"],
                     _base(ctx, parties, contracts=[ended]),
@@ -461,7 +499,9 @@ def _selection(ctx: Context, call, parties: Parties) -> Compiled | None:
         "status": "complete",
         "awardPeriod": {"endDate": iso(date)},
     }
-    return Compiled("selection", ctx.at(date), ["tenderUpdate"], _base(ctx, parties, tender=tender))
+    return Compiled(
+        "selection", Stage.SELECTION, ctx.at(date), ["tenderUpdate"], _base(ctx, parties, tender=tender)
+    )
 
 
 def _procurement_events(ctx: Context, call, parties_for) -> list[Compiled]:
@@ -513,6 +553,7 @@ def _procurement_events(ctx: Context, call, parties_for) -> list[Compiled]:
         events.append(
             Compiled(
                 f"procurement:{process.pk}",
+                Stage.PROCUREMENT,
                 ctx.at(process.created_at),
                 ["tenderCancellation" if cancelled else "tenderUpdate"],
                 _base(ctx, parties, tender=tender),
@@ -537,6 +578,7 @@ def _procurement_events(ctx: Context, call, parties_for) -> list[Compiled]:
                 events.append(
                     Compiled(
                         f"award:{process.pk}",
+                        Stage.AWARD,
                         ctx.at(process.awarded_at),
                         ["award"],
                         _base(ctx, parties, awards=awards),
@@ -624,7 +666,11 @@ def _contract_events(ctx: Context, parties_for) -> list[Compiled]:
         tags = ["award", "contract"] if "awards" in sections else ["contract"]
         events.append(
             Compiled(
-                f"contract:{contract.reference}", ctx.at(signed_at), tags, _base(ctx, parties, **sections)
+                f"contract:{contract.reference}",
+                Stage.PILOT if contract.pilot_id else Stage.CONTRACT,
+                ctx.at(signed_at),
+                tags,
+                _base(ctx, parties, **sections),
             )
         )
         for version in versions[1:]:
@@ -646,6 +692,7 @@ def _contract_events(ctx: Context, parties_for) -> list[Compiled]:
             events.append(
                 Compiled(
                     f"contract:{contract.reference}:v{version.number}",
+                    Stage.AMENDMENT,
                     ctx.at(version.created_at),
                     ["contractAmendment"],
                     _base(ctx, parties, contracts=[amended]),
@@ -658,6 +705,7 @@ def _contract_events(ctx: Context, parties_for) -> list[Compiled]:
             events.append(
                 Compiled(
                     f"contract:{contract.reference}:end",
+                    Stage.TERMINATION,
                     ctx.at(day_end(ended_on, ctx.zone)),
                     ["contractTermination"],
                     _base(
@@ -689,6 +737,7 @@ def _contract_events(ctx: Context, parties_for) -> list[Compiled]:
             events.append(
                 Compiled(
                     f"milestone:{milestone.pk}",
+                    Stage.MILESTONE,
                     ctx.at(day_start(milestone.met_on, ctx.zone)),
                     ["implementation"],
                     _base(
@@ -729,6 +778,7 @@ def _contract_events(ctx: Context, parties_for) -> list[Compiled]:
             events.append(
                 Compiled(
                     f"payment:{payment.pk}",
+                    Stage.PAYMENT,
                     ctx.at(paid_at),
                     ["implementation"],
                     _base(
@@ -744,20 +794,30 @@ def _contract_events(ctx: Context, parties_for) -> list[Compiled]:
 
 
 # Events whose recorded time may come after later steps (data entered afterwards): each is dated no later
-# than the first event of a later phase, so a process reads in the order it happened.
-PHASE = {"planning": 0, "tender": 1, "preselection": 2}
-
-
-def _phase(key: str) -> int:
-    return PHASE.get(key, 1 if key == "enquiries" else 3)
+# than the first event of a later stage, so a process reads in the order it happened.
+BACKDATED = (Stage.PLANNING, Stage.PRESELECTION)
 
 
 def _keep_phase_order(events: list[Compiled]) -> None:
     for event in events:
-        if event.key in ("planning", "preselection"):
-            later = [e.date for e in events if _phase(e.key) > _phase(event.key) and e.key != "enquiries"]
+        if event.stage in BACKDATED:
+            later = [e.date for e in events if e.stage > event.stage and e.stage != Stage.ENQUIRIES]
             if later:
                 event.date = min(event.date, *later)
+
+
+def _in_pipeline_order(events: list[Compiled], zone: ZoneInfo) -> list[Compiled]:
+    """The events by day (in the lab's time zone), and on one day in pipeline order whatever their times.
+
+    A day's later stage is never dated before its earlier ones (a contract signed the day of its award is
+    dated by its signature day's midnight): it is dated with the event before it, so release dates follow
+    the releases' order (the compiled release merges them by date) and an event recorded later the same
+    day never comes before, nor changes (``_cumulative_roles``), an event already published.
+    """
+    ordered = sorted(events, key=lambda e: (e.date.astimezone(zone).date(), e.stage, e.date))  # stable
+    for previous, event in pairwise(ordered):
+        event.date = max(event.date, previous.date)
+    return ordered
 
 
 def _cumulative_roles(events: list[Compiled]) -> None:
@@ -814,7 +874,6 @@ def _compile(ctx: Context) -> list[Compiled]:
     events.extend(_contract_events(ctx, parties_for))
     events = [event for event in events if event.date is not None]
     _keep_phase_order(events)
-    order = {event.key: i for i, event in enumerate(events)}
-    events.sort(key=lambda event: (event.date, order[event.key]))
+    events = _in_pipeline_order(events, ctx.zone)
     _cumulative_roles(events)
     return events

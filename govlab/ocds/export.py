@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from govlab.labs.models import Lab
 
+from .builder import absolute
 from .models import Release
 from .packages import package_meta, record_package, release_package
 from .publish import publication_for
@@ -31,20 +31,16 @@ from .publish import publication_for
 DEFAULT_PAGE_SIZE = 1000
 
 
-def site(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def releases_url(ocid: str) -> str:
-    return site(reverse("ocds:releases", args=[ocid]))
+    return absolute(reverse("ocds:releases", args=[ocid]))
 
 
 def record_url(ocid: str) -> str:
-    return site(reverse("ocds:record", args=[ocid]))
+    return absolute(reverse("ocds:record", args=[ocid]))
 
 
 def bulk_url(lab_slug: str, page: int) -> str:
-    return site(reverse("ocds:bulk", args=[lab_slug, page]))
+    return absolute(reverse("ocds:bulk", args=[lab_slug, page]))
 
 
 def bulk_name(page: int) -> str:

@@ -62,9 +62,6 @@ class PublicationSettings(models.Model):
 
 
 class ReleaseQuerySet(models.QuerySet):
-    def for_ocid(self, ocid: str):
-        return self.filter(ocid=ocid).order_by("date", "sequence")
-
     def update(self, **kwargs):
         raise ValidationError(_("A published release is never changed: publish a new one."), code="immutable")
 

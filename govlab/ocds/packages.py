@@ -11,10 +11,10 @@ from __future__ import annotations
 import copy
 import json
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
-from .builder import iso
+from .builder import absolute, iso
 from .schema import EXTENSION_URLS
 
 OMIT_WHEN_MERGED = ("id", "date", "tag")
@@ -74,9 +74,7 @@ def package_meta(publication, uri: str, published=None) -> dict:
 
 
 def policy_url(lab) -> str:
-    from django.urls import reverse
-
-    return settings.SITE_URL.rstrip("/") + reverse("ocds:policy", args=[lab.slug])
+    return absolute(reverse("ocds:policy", args=[lab.slug]))
 
 
 def release_package(publication, uri: str, releases: list[dict], published=None) -> dict:

@@ -103,18 +103,24 @@ def sync(challenge, *, actor=None) -> SyncResult:
     # Releases of the process under an earlier prefix keep their ocid; new ones use the current one.
     sequence = Release.objects.filter(ocid=ocid).aggregate(n=Max("sequence"))["n"] or 0
     now = timezone.now()
+    # Roles are cumulative (builder._cumulative_roles): a party's last mention has all of them.
+    roles = {party["id"]: party["roles"] for event in events for party in event.body.get("parties", [])}
     for event in events:
         digest = content_hash(event.body)
         if latest.get(event.key) == digest:
             continue
+        body = event.body
         if event.key in latest:
             tags = list(dict.fromkeys(UPDATE_TAG.get(tag, tag) for tag in event.tags))
             date = now
+            # Dated now, the update is merged last: its parties keep every role they have by now.
+            parties = [{**party, "roles": roles[party["id"]]} for party in body.get("parties", [])]
+            body = {**body, "parties": parties} if parties else body
         else:
             tags, date = event.tags, event.date
         sequence += 1
         release_id = f"{ocid}-{sequence:04d}-{event.key.replace(':', '-')}"
-        data = {"ocid": ocid, "id": release_id, "date": iso(date), "tag": tags, **event.body}
+        data = {"ocid": ocid, "id": release_id, "date": iso(date), "tag": tags, **body}
         errors = release_errors(data)
         if errors:
             sequence -= 1
@@ -156,9 +162,30 @@ def sync(challenge, *, actor=None) -> SyncResult:
 
 
 def refresh_later(challenge_id: int) -> None:
-    """After the current transaction commits, append the releases the challenge's changes call for."""
-    from govlab.core.tasks import enqueue_on_commit
+    """See ``_refresh``: the hook the phase-5 services call."""
+    _refresh(challenge_id)
+
+
+def _refresh(challenge_id: int) -> None:
+    """After the current transaction commits, append the releases the challenge's changes call for.
+
+    Once per challenge and transaction: a sync already waiting for this challenge's commit covers every
+    change made before it (and goes away with a rollback, so nothing is skipped). The phases' changes reach
+    here through the signals of ``ocds.signals`` and the phase-5 services' explicit calls alike.
+    """
+    from django.db import transaction
 
     from .tasks import sync_challenge
 
-    enqueue_on_commit(sync_challenge, challenge_id)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(callback, "ocds_challenge_id", None) == challenge_id
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return
+
+    def enqueue() -> None:
+        sync_challenge.enqueue(challenge_id)
+
+    enqueue.ocds_challenge_id = challenge_id
+    transaction.on_commit(enqueue)

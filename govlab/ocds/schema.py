@@ -82,8 +82,13 @@ def _closed(node):
 
 
 @cache
+def _closed_release_schema() -> dict:
+    return _closed(release_schema())
+
+
+@cache
 def _validator() -> Draft4Validator:
-    schema = _closed(release_schema())
+    schema = _closed_release_schema()
     # The 1.1.5 schema says ``format: date-time``; check it the way the validator does.
     return Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
 
@@ -106,7 +111,7 @@ def _package_validator(kind: str) -> Draft4Validator:
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
-    release = _closed(release_schema())
+    release = _closed_release_schema()
     registry = Registry().with_resource(
         RELEASE_SCHEMA_URL, Resource.from_contents(release, default_specification=DRAFT4)
     )

@@ -1,4 +1,4 @@
-"""Writes of the OCDS app: a lab's publication settings, and republishing a lab's processes."""
+"""Writes of the OCDS app: a lab's publication settings (releases are appended by ``publish.sync``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from govlab.audit.services import audit_record, diff_fields, snapshot
 from govlab.core.refusals import coded
 
 from .models import PublicationSettings, Release, validate_prefix
-from .publish import publication_for, sync
+from .publish import publication_for
 from .rules import require
 
 SETTINGS_FIELDS = ("prefix", "publisher_name", "publisher_uri", "license_url", "policy")
@@ -55,14 +55,3 @@ def publication_settings_save(*, lab, by, **data) -> PublicationSettings:
     if changes:
         audit_record(actor=by, action="ocds.settings_changed", target=publication, lab=lab, changes=changes)
     return publication
-
-
-def lab_publish(*, lab, by) -> int:
-    """Sync every public challenge of the lab now (what the task does one by one); returns releases added."""
-    require(by, "manage_publication", lab)
-    from govlab.challenges.models import Challenge
-
-    added = 0
-    for challenge in Challenge.objects.public().filter(lab=lab).order_by("pk").iterator(chunk_size=200):
-        added += len(sync(challenge, actor=by).published)
-    return added

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from govlab.challenges.forms_lab import apply_errors
 from govlab.core.i18n import pick
 from govlab.labs.models import Lab
 
@@ -119,10 +120,6 @@ def record_json(request, ocid):
     )
 
 
-def _party_names(compiled: dict) -> dict[str, str]:
-    return {party["id"]: party.get("name", "") for party in compiled.get("parties", [])}
-
-
 @require_GET
 def process(request, ocid):
     lab, releases = _process(ocid)
@@ -179,8 +176,3 @@ def settings_edit(request, lab_slug):
             messages.success(request, _("The publication settings are saved."))
             return redirect("ocds:settings", lab.slug)
     return render(request, "ocds/settings.html", {"lab": lab, "current_lab": lab, "form": form})
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    for name, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        form.add_error(None if name == "__all__" or name not in form.fields else name, texts)

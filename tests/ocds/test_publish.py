@@ -83,6 +83,11 @@ def test_sync_appends_only_what_changed(published):
     assert update.tags == ["tenderUpdate"]
     assert update.key == "tender"
     assert update.sequence == new.sequence + 1
+    # Merged last (dated now), the update does not take back a role the buyer has since had.
+    compiled = compile_releases(list(Release.objects.filter(ocid=new.ocid).values_list("data", flat=True)))
+    buyer = next(p for p in compiled["parties"] if p["id"] == update.data["buyer"]["id"])
+    assert {"buyer", "payer"} <= set(buyer["roles"])
+    assert publish.sync(published.challenge).published == []
     assert Release.objects.filter(ocid=new.ocid).count() == len(published.releases) + 2
 
 
@@ -132,7 +137,16 @@ def test_nothing_is_published_for_a_challenge_that_is_not_public(story):
     assert publish.sync(story.challenge).published == []
 
 
+def _committed():
+    """The story's own refreshes are waiting for the test's transaction to commit, which it never does:
+    drop them, as a commit would have run them, so what follows is a transaction of its own."""
+    from django.db import transaction
+
+    transaction.get_connection().run_on_commit.clear()
+
+
 def test_refresh_later_syncs_after_the_commit(story, django_capture_on_commit_callbacks):
+    _committed()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         publish.refresh_later(story.challenge.pk)
     assert not Release.objects.exists()
@@ -164,3 +178,145 @@ def test_the_demo_loader_publishes_once(story):
     created = demo.load()
     assert created["releases"] == Release.objects.count() > 0
     assert demo.load() == {}
+
+
+def test_a_same_day_journey_publishes_no_spurious_update(selected, routes):
+    """Selection, procurement, award, signature (dated by its day: local midnight), a met milestone and
+    a payment, all on one day and published as they happen: each sync adds only the new events, in
+    pipeline order, and never an update of what was already published."""
+    import datetime as dt
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from govlab.contracts.models import Contract, ContractMilestone, Payment
+    from govlab.procurement.models import Award, ProcurementProcess
+
+    lab, challenge, staff = selected.lab, selected.challenge, selected.staff
+    type(lab).objects.filter(pk=lab.pk).update(time_zone="America/Bogota")
+    type(challenge).objects.filter(pk=challenge.pk).update(is_public=True, status="implementing")
+    zone = ZoneInfo("America/Bogota")
+    day = dt.datetime.now(zone).date() - dt.timedelta(days=3)
+
+    def at(hour):
+        return dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
+
+    type(selected.selection).objects.filter(pk=selected.selection.pk).update(decided_at=at(11))
+    published = {release.key for release in publish.sync(challenge).published}
+    assert "selection" in published
+
+    def step():
+        new = publish.sync(challenge).published
+        keys = [release.key for release in new]
+        assert not published & set(keys), keys  # nothing already published is published again
+        published.update(keys)
+        return keys
+
+    process = ProcurementProcess.objects.create(
+        lab=lab,
+        challenge=challenge,
+        title="Purchase",
+        procedure=routes.ppi,
+        legal_regime=routes.law,
+        threshold=routes.ppi_law,
+        estimated_value=Decimal("150000"),
+        currency="COP",
+        route_justification="New to the market.",
+        status="awarded",
+        awarded_at=at(14),
+        chosen_by=staff,
+    )
+    ProcurementProcess.objects.filter(pk=process.pk).update(created_at=at(12))
+    award = Award.objects.create(
+        process=process,
+        supplier=selected.supplier,
+        application=selected.application,
+        title="Purchase",
+        value=Decimal("120000"),
+        currency="COP",
+        decided_at=at(14),
+        decided_by=staff,
+    )
+    assert step() == [f"procurement:{process.pk}", f"award:{process.pk}"]
+    contract = Contract.objects.create(
+        lab=lab,
+        challenge=challenge,
+        kind="purchase",
+        award=award,
+        reference=f"CT-{challenge.reference}-1",
+        title="Deployment",
+        scope="Three offices.",
+        supplier=selected.supplier,
+        buyer=challenge.owner,
+        value=Decimal("120000"),
+        currency="COP",
+        starts_on=day,
+        ends_on=day + dt.timedelta(days=300),
+        signed_on=day,
+        ip_terms="supplier_licence",
+        status="active",
+        created_by=staff,
+    )
+    milestone = ContractMilestone.objects.create(contract=contract, title="Installed", due_on=day)
+    assert step() == [f"contract:{contract.reference}"]
+    ContractMilestone.objects.filter(pk=milestone.pk).update(status="met", met_on=day)
+    payment = Payment.objects.create(
+        contract=contract,
+        invoice_number="INV-1",
+        amount=Decimal("60000"),
+        invoice_received_on=day,
+        approved_on=day,
+        paid_on=day,
+        due_on=day + dt.timedelta(days=30),
+        recorded_by=staff,
+    )
+    assert step() == [f"milestone:{milestone.pk}", f"payment:{payment.pk}"]
+    releases = list(Release.objects.filter(challenge=challenge).order_by("sequence"))
+    assert [r.key for r in releases][-6:] == [
+        "selection",
+        f"procurement:{process.pk}",
+        f"award:{process.pk}",
+        f"contract:{contract.reference}",
+        f"milestone:{milestone.pk}",
+        f"payment:{payment.pk}",
+    ]
+    dates = [r.date for r in releases]
+    assert dates == sorted(dates)  # the compiled release merges them in this order
+    assert all(r.date.astimezone(zone).date() == day for r in releases[-6:])
+    compiled = compile_releases([r.data for r in releases])
+    supplier = next(p for p in compiled["parties"] if p["name"] == selected.supplier.name)
+    assert {"tenderer", "supplier", "payee"} <= set(supplier["roles"])
+
+
+def _ocds_callbacks(callbacks, challenge_id):
+    return [c for c in callbacks if getattr(c, "ocds_challenge_id", None) == challenge_id]
+
+
+def test_a_challenge_transition_refreshes_its_releases_after_the_commit(
+    story, django_capture_on_commit_callbacks
+):
+    from govlab.challenges.services import challenge_transition
+
+    _committed()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        challenge_transition(
+            challenge=story.challenge, target="abandoned", actor=story.staff, reason="The entity stopped it."
+        )
+    assert len(_ocds_callbacks(callbacks, story.challenge.pk)) == 1
+
+
+def test_one_refresh_per_challenge_and_transaction_and_none_lost_to_a_rollback(
+    story, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    _committed()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        try:
+            with transaction.atomic():
+                publish.refresh_later(story.challenge.pk)
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        publish.refresh_later(story.challenge.pk)
+        publish.refresh_later(story.challenge.pk)
+    assert len(_ocds_callbacks(callbacks, story.challenge.pk)) == 1

@@ -143,3 +143,34 @@ def test_a_lab_without_releases_may_set_its_prefix(lab, manager):
     with pytest.raises(ValidationError) as refused:
         publication_settings_save(lab=lab, by=manager, prefix="ocds-TOO-LONG")
     assert "prefix" in refused.value.message_dict
+
+
+def test_the_api_shows_and_changes_the_publication_settings(client, login, published):
+    from govlab.audit.models import AuditEntry
+
+    lab = published.lab
+    url = f"/api/v1/ocds/labs/{lab.slug}/"
+    shown = client.get(url).json()
+    assert shown["prefix"] == PublicationSettings.objects.get(lab=lab).prefix
+    assert shown["policy_page"].endswith(reverse("ocds:policy", args=[lab.slug]))
+    assert [bulk.split("/ocds/")[1] for bulk in shown["bulk_files"]] == [
+        reverse("ocds:bulk", args=[lab.slug, 1]).split("/ocds/")[1]
+    ]
+    assert client.patch(url, {"policy": "x"}, content_type="application/json").status_code in (401, 403)
+    login(published.staff)
+    assert client.patch(url, {"policy": "x"}, content_type="application/json").status_code == 404
+    login(LabMembershipFactory(lab=lab, role="manager").user)
+    # Releases exist: the prefix may not change any more.
+    refused = client.patch(url, {"prefix": "ocds-abc123"}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "prefix" in refused.json()["error"]["fields"]
+    for bad in ({"prefix": "ocds-TOO-LONG"}, {"license_url": "not an address"}, {"policy": "x" * 10001}):
+        assert client.patch(url, bad, content_type="application/json").status_code == 400, bad
+    changed = client.patch(url, {"policy": "We publish everything public."}, content_type="application/json")
+    assert changed.status_code == 200
+    assert changed.json()["policy"] == "We publish everything public."
+    assert PublicationSettings.objects.get(lab=lab).policy == "We publish everything public."
+    entry = AuditEntry.objects.get(action="ocds.settings_changed")
+    assert "policy" in entry.changes
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert "/api/v1/ocds/labs/{slug}/" in schema
