@@ -1,7 +1,8 @@
 """Browser-test support: Playwright driving the system's Chromium, axe on every page, CSP errors.
 
 Loaded as a pytest plugin by tests/conftest.py, so every test can ask for the ``page`` fixture. A browser
-test module sets ``pytestmark = BROWSER`` and calls ``assert_accessible(page)`` on every page it visits.
+test module sets ``pytestmark = BROWSER``, calls ``assert_accessible(page)`` on every page it visits, and
+signs people in through the real form with ``sign_in(page, user, totp=...)``.
 Browser tests are skipped when no Chromium is installed, unless GOVLAB_REQUIRE_BROWSER=1 (as in CI), where
 they fail instead.
 
@@ -14,6 +15,7 @@ after the other, and Playwright is stopped as soon as a test that does not use `
 
 import importlib.util
 import os
+import re
 import shutil
 
 import pytest
@@ -142,3 +144,75 @@ def assert_accessible(page):
     ]
     assert violations == []
     assert [error for error in page.csp_errors if "Content Security Policy" in error] == []
+
+
+def expect(actual, message=None):
+    """Playwright's ``expect`` (imported when first used: this module loads where Playwright is missing)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(actual, message)
+
+
+def prepare_sign_in(*users, totp=()):
+    """Let each of ``users`` sign in through the form: the factories' password and a verified primary e-mail
+    address; and activate the authenticator app (``TOTP_SECRET``) of each of ``totp``."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.accounts.conftest import PASSWORD, TOTP_SECRET
+
+    for user in users:
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+    for user in totp:
+        TOTP.activate(user, TOTP_SECRET)
+
+
+def sign_in(page, user, *, totp=None, language="", check=assert_accessible):
+    """Sign ``user`` in through the real form, as a person would, and wait for the dashboard.
+
+    The person needs a verified e-mail address and the factories' password (and, for ``totp``, an activated
+    authenticator app): ``prepare_sign_in`` gives them. ``totp`` gives the code to type on the
+    second page (``current_totp_code``, or a function that never gives the same code twice when one person
+    signs in twice within 30 seconds). ``language`` signs in at ``/<language>/accounts/login/``; the code
+    page's heading and button are looked up in it. ``check`` runs on the sign-in page and the code page.
+    """
+    from django.utils import translation
+
+    from tests.accounts.conftest import PASSWORD
+
+    page.goto(f"{'/' + language if language else ''}/accounts/login/")
+    check(page)
+    page.fill("#id_login", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    if totp is not None:
+        with translation.override(language or "en"):
+            heading, button = translation.gettext("Enter your code"), translation.gettext("Sign in")
+        expect(page.locator("h1")).to_have_text(heading)
+        check(page)
+        page.fill("#id_code", totp())
+        page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_url(re.compile(r".*/dashboard/$"))
+
+
+def sign_in_by_session(page, user, url):
+    """A shortcut for tests that are not about signing in: a session for ``user`` with the second factor
+    passed, as ``sign_in`` leaves it, put in the browser's cookies for the live server at ``url``."""
+    from django.conf import settings
+    from django.test import Client
+
+    from govlab.accounts.middleware import MFA_SESSION_KEY
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[MFA_SESSION_KEY] = True
+    session.save()
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": url}]
+    )

@@ -124,3 +124,26 @@ def login(client):
         return client
 
     return sign_in
+
+
+# --- JSON API helpers, shared by the apps' test_api.py: ``from tests.conftest import error, post`` ---------
+
+
+def error(response) -> dict:
+    """The API's one error shape: ``{"error": {"code", "message", "fields"}}``; returns the inner object."""
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "fields"}
+    return body["error"]
+
+
+def post(client, url, data=None):
+    return client.post(url, data or {}, content_type="application/json")
+
+
+def patch(client, url, data):
+    return client.patch(url, data, content_type="application/json")
+
+
+def put(client, url, data):
+    return client.put(url, data, content_type="application/json")

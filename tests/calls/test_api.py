@@ -24,6 +24,9 @@ from govlab.calls.models import (
 )
 from govlab.challenges.enums import ChallengeStatus
 from govlab.organisations.models import Organisation
+from tests.conftest import error
+from tests.conftest import patch as json_patch
+from tests.conftest import post as json_post
 from tests.factories import OrganisationFactory, OrganisationMembershipFactory
 
 from .conftest import ALL_DECLARATIONS, COMPLETE_ANSWERS, CRITERIA
@@ -33,21 +36,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def error(response) -> dict:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
-
-
-def json_post(client, url, data=None):
-    return client.post(url, data or {}, content_type="application/json")
-
-
-def json_patch(client, url, data):
-    return client.patch(url, data, content_type="application/json")
 
 
 def add_file_question(call, by, key="plan", extensions=("pdf",), max_mb=1, required=True):

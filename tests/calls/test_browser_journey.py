@@ -14,8 +14,9 @@ from django.utils import translation
 
 from govlab.calls.enums import ApplicationStatus
 from govlab.calls.models import Application, ApplicationRevision, Enquiry
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
+from tests.browser import expect as check
 from tests.factories import LabMembershipFactory, OrganisationMembershipFactory, UserFactory
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
@@ -26,37 +27,14 @@ def fr(message: str) -> str:
         return translation.gettext(message)
 
 
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
 def _field(page, label):
     """The input labelled ``label`` (a required field's label goes on with "(required)")."""
     return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(|$)"))
 
 
-def _sign_in(page, user, *, prefix="", code=None):
-    page.goto(f"{prefix}/accounts/login/")
-    assert_accessible(page)
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    if code is not None:
-        expect()(page.locator("#id_code")).to_be_visible()
-        page.fill("#id_code", code())
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/dashboard/$"))
-
-
 def test_solver_applies_in_french_and_the_lab_sees_it(
     page, live_server, lab, open_call, ready_challenge, solver
 ):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    check = expect()
     lab.languages = ["en", "fr"]
     lab.save(update_fields=["languages"])
     founder = OrganisationMembershipFactory(
@@ -65,13 +43,11 @@ def test_solver_applies_in_french_and_the_lab_sees_it(
         user=UserFactory(full_name="Fanny Fondatrice", preferred_language="fr"),
     ).user
     staff = LabMembershipFactory(lab=lab, role="staff", user=UserFactory(full_name="Sam Staff")).user
-    for person in (founder, staff):
-        EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
-    TOTP.activate(staff, TOTP_SECRET)
+    prepare_sign_in(founder, staff, totp=[staff])
     page.set_default_timeout(10_000)
 
     # --- The founder finds the call and asks a question. ---------------------------------------------
-    _sign_in(page, founder, prefix="/fr")
+    sign_in(page, founder, language="fr")
     page.goto("/fr/calls/")
     assert_accessible(page)
     check(page.locator("html")).to_have_attribute("lang", "fr")
@@ -139,7 +115,7 @@ def test_solver_applies_in_french_and_the_lab_sees_it(
     assert_accessible(page)
 
     # --- The lab sees it on the call's dashboard. -----------------------------------------------------
-    _sign_in(page, staff, code=current_totp_code)
+    sign_in(page, staff, totp=current_totp_code)
     page.goto(f"/calls/lab/{lab.slug}/{open_call.pk}/")
     assert_accessible(page)
     row = page.locator("tr", has_text=solver.name)

@@ -9,24 +9,17 @@ import pytest
 
 from govlab.challenges.enums import ChallengeStatus
 from govlab.challenges.models import Challenge
-from tests.browser import BROWSER, assert_accessible
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
 from tests.factories import OrganisationMembershipFactory
 
 pytestmark = BROWSER
-PASSWORD = "correct-horse-battery"  # the factories' password
 
 
 @pytest.mark.django_db(transaction=True)
 def test_browser_entity_member_starts_and_submits_a_challenge(page, lab, entity, campaign, staff):
-    from allauth.account.models import EmailAddress
-
     member = OrganisationMembershipFactory(organisation=entity, role="member").user
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
-
-    page.goto("/accounts/login/")
-    page.fill("#id_login", member.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
+    prepare_sign_in(member)
+    sign_in(page, member)
 
     page.goto("/challenges/mine/")
     assert page.locator("h1").inner_text() == "My challenges"
@@ -80,21 +73,12 @@ def test_browser_entity_member_starts_and_submits_a_challenge(page, lab, entity,
     assert_accessible(page)
 
 
-def _sign_in(page, user):
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    page.goto("/accounts/login/")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_browser_entity_characterises_an_accepted_challenge(page, make_challenge, entity, regime):
     challenge = make_challenge(status=ChallengeStatus.ACCEPTED)
     member = OrganisationMembershipFactory(organisation=entity, role="admin").user
-    _sign_in(page, member)
+    prepare_sign_in(member)
+    sign_in(page, member)
 
     page.goto(f"/challenges/{challenge.reference}/")
     assert_accessible(page)

@@ -19,8 +19,9 @@ from django.utils import translation
 from govlab.challenges.enums import ChallengeStatus, TeamRole, WorksheetKind
 from govlab.challenges.models import Challenge
 from govlab.notifications.models import Notification
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
+from tests.browser import expect as check
 from tests.factories import LabMembershipFactory, OrganisationMembershipFactory, UserFactory
 
 pytestmark = BROWSER
@@ -35,30 +36,8 @@ def es(message: str) -> str:
         return translation.gettext(message)
 
 
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
 def _visit(page, url):
     page.goto(url)
-    assert_accessible(page)
-
-
-def _sign_in(page, user, *, prefix="", code=None):
-    """The real sign-in form: password, then (for the lab's team) the code of the authenticator app."""
-    page.goto(f"{prefix}/accounts/login/")
-    assert_accessible(page)
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    if code is not None:
-        expect()(page.locator("#id_code")).to_be_visible()
-        assert_accessible(page)
-        page.fill("#id_code", code())
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/dashboard/$"))
     assert_accessible(page)
 
 
@@ -83,10 +62,6 @@ def _decide(page, label, message=""):
 def test_browser_journey_entity_in_spanish_and_lab_in_english(
     page, live_server, lab, entity, campaign, regime
 ):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    check = expect()
     lab.languages = ["es", "en"]
     lab.save(update_fields=["languages"])
     member = OrganisationMembershipFactory(
@@ -95,9 +70,7 @@ def test_browser_journey_entity_in_spanish_and_lab_in_english(
         user=UserFactory(full_name="Elena Entidad", preferred_language="es"),
     ).user
     staff = LabMembershipFactory(lab=lab, role="staff", user=UserFactory(full_name="Sam Staff")).user
-    for person in (member, staff):
-        EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
-    TOTP.activate(staff, TOTP_SECRET)
+    prepare_sign_in(member, staff, totp=[staff])
     base = f"/challenges/lab/{lab.slug}"
 
     entity_page = page  # the entity member's browser context, in Spanish
@@ -118,9 +91,11 @@ def test_browser_journey_entity_in_spanish_and_lab_in_english(
 
 def _journey(check, entity_page, lab_page, lab, member, staff, campaign, regime, base):
     # --- Both sign in through the real form. -------------------------------------------------------
-    _sign_in(entity_page, member, prefix="/es")
+    sign_in(entity_page, member, language="es")
+    assert_accessible(entity_page)
     assert entity_page.locator("html").get_attribute("lang") == "es"
-    _sign_in(lab_page, staff, code=current_totp_code)
+    sign_in(lab_page, staff, totp=current_totp_code)
+    assert_accessible(lab_page)
 
     # --- The entity drafts a challenge for the published campaign (in Spanish). --------------------
     _visit(entity_page, "/es/challenges/mine/")

@@ -8,28 +8,11 @@ import pytest
 from govlab.challenges import services
 from govlab.challenges.enums import ChallengeStatus, TeamRole
 from govlab.challenges.models import Challenge
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
 from tests.factories import LabMembershipFactory
 
 pytestmark = BROWSER
-
-
-def _sign_in_with_totp(page, user):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    TOTP.activate(user, TOTP_SECRET)
-    page.goto("/accounts/login/")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    assert page.locator("h1").inner_text() == "Enter your code"
-    assert_accessible(page)
-    page.fill("#id_code", current_totp_code())
-    page.click("main button[type=submit]")
-    assert page.locator("h1").count() == 1
 
 
 def _decide(page, target, message=""):
@@ -56,7 +39,9 @@ def test_browser_lab_screens_and_characterises_a_challenge(
     reference = challenge.reference
     base = f"/challenges/lab/{lab.slug}"
 
-    _sign_in_with_totp(page, staff)
+    prepare_sign_in(staff, totp=[staff])
+    sign_in(page, staff, totp=current_totp_code)
+    assert page.locator("h1").count() == 1
 
     # The board lists the submitted challenge.
     page.goto(f"{base}/board/")

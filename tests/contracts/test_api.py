@@ -8,23 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from govlab.challenges.enums import ChallengeStatus
 from govlab.contracts import services
 from govlab.contracts.models import Contract, Payment, ProgressReport
+from tests.conftest import error, post
 from tests.contracts.conftest import SIGNED, STANDSTILL_ENDS, terms
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/contracts/"
-
-
-def error(response) -> dict:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
-
-
-def post(client, url, data=None):
-    return client.post(url, data or {}, content_type="application/json")
 
 
 def json_terms(**extra):
@@ -152,8 +142,12 @@ def test_role_matrix(world, signed, login, client):
         == 403
     )
     assert supplier.get(f"{API}payment-stats/", {"lab": world.lab.slug}).status_code == 404
+    assert post(supplier, f"{API}{pk}/finish/", {}).status_code == 403
+    assert post(supplier, f"{API}{pk}/cancel/", {"reason": "Mine."}).status_code == 403
+    assert post(supplier, f"{API}lessons/{world.challenge.reference}/close/", {}).status_code == 404
     entity = login(world.entity_user)
-    assert post(entity, f"{API}{pk}/finish/", {}).status_code == 403
+    # The buyer may finish: refused here only by the rule (an unpaid invoice), not by the role.
+    assert error(post(entity, f"{API}{pk}/finish/", {}))["code"] == "unpaid"
     report = ProgressReport.objects.filter(contract=signed).first()
     assert (
         post(entity, f"{API}reports/{report.pk}/submit/", {"summary": "x", "percent_complete": 1}).status_code
@@ -204,3 +198,16 @@ def test_list_queries_are_flat(world, signed, login):
     assert response.json()["count"] == Contract.objects.count() == 5
     assert len(second) == len(first)
     assert Payment.objects.count() == 0
+
+
+def test_the_buyer_cancels_on_the_day_it_gives(world, contract, login):
+    """``ended_on`` was dropped on the way to the service (the page kept it): now both keep it."""
+    response = post(
+        login(world.entity_user),
+        f"{API}{contract.pk}/cancel/",
+        {"reason": "Withdrawn.", "ended_on": "2026-01-08"},
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "cancelled"
+    assert response.json()["ended_on"] == "2026-01-08"
+    assert response.json()["end_reason"] == "Withdrawn."

@@ -10,44 +10,17 @@ from django.urls import reverse
 
 from govlab.contracts import services
 from govlab.contracts.models import ProgressReport
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
+from tests.browser import expect as check
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
 
 D = dt.date
 
 
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
-def _sign_in(page, user, *, code=None):
-    page.goto("/accounts/login/")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    if code is not None:
-        expect()(page.locator("#id_code")).to_be_visible()
-        page.fill("#id_code", code())
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/dashboard/$"))
-
-
 def test_contract_pages_are_accessible(page, live_server, world, signed):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    check = expect()
-    for user in (world.staff, world.supplier_user):
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
-    TOTP.activate(world.staff, TOTP_SECRET)
+    prepare_sign_in(world.staff, world.supplier_user, totp=[world.staff])
     milestone = services.milestone_save(
         contract=signed, by=world.staff, title="Go-live", due_on=D(2026, 6, 30)
     )
@@ -74,7 +47,7 @@ def test_contract_pages_are_accessible(page, live_server, world, signed):
     services.issue_save(contract=signed, by=world.staff, kind="risk", title="Staff turnover", severity="high")
     page.set_default_timeout(10_000)
 
-    _sign_in(page, world.staff, code=current_totp_code)
+    sign_in(page, world.staff, totp=current_totp_code)
     page.goto(reverse("contracts:lab", args=[world.lab.slug]))
     assert_accessible(page)
     page.get_by_role("link", name=signed.reference).click()
@@ -99,7 +72,7 @@ def test_contract_pages_are_accessible(page, live_server, world, signed):
     assert_accessible(page)
 
     page.context.clear_cookies()
-    _sign_in(page, world.supplier_user)
+    sign_in(page, world.supplier_user)
     page.goto(reverse("contracts:mine"))
     assert_accessible(page)
     page.get_by_role("link", name=signed.reference).click()

@@ -13,20 +13,13 @@ from govlab.contracts import payments
 from govlab.contracts.models import Contract, ContractMilestone, Payment, ScheduledPayment
 from govlab.ocds.models import Release
 from govlab.procurement.models import ProcedureType, ProcurementProcess
+from tests.conftest import post, put
 from tests.procurement.conftest import PPI_STEPS
 
 # Each request commits, so the on-commit OCDS task publishes after each change, as it does in production.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 API = "/api/v1/"
-
-
-def post(client, url, data=None):
-    return client.post(url, data or {}, content_type="application/json")
-
-
-def put(client, url, data):
-    return client.put(url, data, content_type="application/json")
 
 
 def test_from_a_selected_solution_to_a_paid_milestone(login, selected, routes):

@@ -14,48 +14,22 @@ from govlab.contracts import payments
 from govlab.contracts.models import Contract, ContractMilestone, Payment
 from govlab.ocds.models import Release
 from govlab.procurement.models import ProcedureType, ProcurementProcess
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
+from tests.browser import expect as check
 from tests.procurement.conftest import PPI_STEPS
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
 
 
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
-def _sign_in(page, user, *, code=None):
-    page.goto("/accounts/login/")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    if code is not None:
-        expect()(page.locator("#id_code")).to_be_visible()
-        page.fill("#id_code", code())
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/dashboard/$"))
-
-
 def test_from_a_selected_solution_to_a_paid_milestone(page, live_server, selected, routes):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
     from govlab.ocds.publish import sync
 
-    check = expect()
     challenge, lab, staff = selected.challenge, selected.lab, selected.staff
     # The PPI route without a standstill period, so that the contract can be signed the day of the award.
     ProcedureType.objects.filter(pk=routes.ppi.pk).update(standstill_days=0, steps=PPI_STEPS)
     type(challenge).objects.filter(pk=challenge.pk).update(is_public=True)
-    staff.set_password(PASSWORD)
-    staff.save(update_fields=["password"])
-    EmailAddress.objects.get_or_create(
-        user=staff, email=staff.email, defaults={"verified": True, "primary": True}
-    )
-    TOTP.activate(staff, TOTP_SECRET)
+    prepare_sign_in(staff, totp=[staff])
     today = payments.lab_today(lab)
     day = today.isoformat()
     page.set_default_timeout(15_000)
@@ -65,7 +39,7 @@ def test_from_a_selected_solution_to_a_paid_milestone(page, live_server, selecte
     check(page.locator("h1")).to_be_visible()
     check(page.get_by_role("link", name=f"Choose the route for {challenge.reference}")).to_have_count(0)
     assert_accessible(page)
-    _sign_in(page, staff, code=current_totp_code)
+    sign_in(page, staff, totp=current_totp_code)
     assert_accessible(page)
     # The lab's procurement page lists the challenge waiting for its route.
     page.get_by_role("link", name=re.compile(r"^Procurement of ")).click()
@@ -132,12 +106,13 @@ def test_from_a_selected_solution_to_a_paid_milestone(page, live_server, selecte
     page.wait_for_url(re.compile(r".*/contracts/\d+/(#.*)?$"))
     assert_accessible(page)
     contract = Contract.objects.get(award=award)
+    on_contract = re.compile(rf".*/contracts/{contract.pk}/(#.*)?$")  # where each form of the contract leads
     assert contract.status == "pending"
     page.get_by_role("link", name="Record the signature").click()
     check(page.locator("#id_sign-signed_on")).to_have_value(day)
     assert_accessible(page)
     page.get_by_role("button", name="Record the signature").click()
-    page.wait_for_url(re.compile(rf".*/contracts/{contract.pk}/(#.*)?$"))
+    page.wait_for_url(on_contract)
     check(page.get_by_role("link", name="Add a milestone")).to_be_visible()
     assert_accessible(page)
 
@@ -150,7 +125,7 @@ def test_from_a_selected_solution_to_a_paid_milestone(page, live_server, selecte
     page.fill("#id_milestone-due_on", day)
     page.select_option("#id_milestone-status", "scheduled")
     page.get_by_role("button", name="Save the milestone").click()
-    page.wait_for_url(re.compile(rf".*/contracts/{contract.pk}/(#.*)?$"))
+    page.wait_for_url(on_contract)
     check(page.get_by_role("link", name="Add a line to the schedule")).to_be_visible()
     assert_accessible(page)
     milestone = ContractMilestone.objects.get(contract=contract)
@@ -162,7 +137,7 @@ def test_from_a_selected_solution_to_a_paid_milestone(page, live_server, selecte
     page.fill("#id_line-due_on", day)
     page.select_option("#id_line-milestone", str(milestone.pk))
     page.get_by_role("button", name="Save the line").click()
-    page.wait_for_url(re.compile(rf".*/contracts/{contract.pk}/(#.*)?$"))
+    page.wait_for_url(on_contract)
     check(page.get_by_role("link", name="Record an invoice")).to_be_visible()
     assert_accessible(page)
 
@@ -175,21 +150,21 @@ def test_from_a_selected_solution_to_a_paid_milestone(page, live_server, selecte
     page.fill("#id_invoice-invoice_received_on", day)
     page.select_option("#id_invoice-scheduled", index=1)
     page.get_by_role("button", name="Record the invoice").click()
-    page.wait_for_url(re.compile(rf".*/contracts/{contract.pk}/(#.*)?$"))
+    page.wait_for_url(on_contract)
     check(page.get_by_role("link", name="Approve F-1")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Approve F-1").click()
     check(page.locator("#id_payment-approved_on")).to_have_value(day)
     assert_accessible(page)
     page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(rf".*/contracts/{contract.pk}/(#.*)?$"))
+    page.wait_for_url(on_contract)
     check(page.get_by_role("link", name="Record payment F-1")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Record payment F-1").click()
     check(page.locator("#id_payment-paid_on")).to_have_value(day)
     assert_accessible(page)
     page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(rf".*/contracts/{contract.pk}/(#.*)?$"))
+    page.wait_for_url(on_contract)
     check(page.get_by_role("table", name="Invoices and payments, with days to pay")).to_contain_text(
         "On time"
     )
@@ -202,7 +177,7 @@ def test_from_a_selected_solution_to_a_paid_milestone(page, live_server, selecte
     page.select_option("#id_milestone-status", "met")
     page.fill("#id_milestone-met_on", day)
     page.get_by_role("button", name="Save the milestone").click()
-    page.wait_for_url(re.compile(rf".*/contracts/{contract.pk}/(#.*)?$"))
+    page.wait_for_url(on_contract)
     check(page.get_by_role("table", name="What is delivered, and when")).to_contain_text("Met")
     assert_accessible(page)
 

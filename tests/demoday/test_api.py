@@ -8,20 +8,13 @@ import pytest
 from govlab.challenges.enums import ChallengeStatus
 from govlab.demoday.enums import DemoDayStatus
 from govlab.demoday.models import DemoDay, JuryDeclaration, JuryScore, Pitch, Selection
+from tests.conftest import error, post
 from tests.demoday.conftest import DEMO_CRITERIA, criteria_of
 from tests.factories import LabMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/demo-day/days/"
-
-
-def post(client, url, data=None):
-    return client.post(url, data or {}, content_type="application/json")
-
-
-def error(response) -> dict:
-    return response.json()["error"]
 
 
 def test_lab_staff_run_a_demo_day_through_the_api(client, login, cohort_call, lab_staff, make_juror_user):

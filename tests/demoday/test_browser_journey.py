@@ -24,8 +24,9 @@ from govlab.challenges.enums import ChallengeStatus
 from govlab.demoday import services
 from govlab.demoday.enums import DemoDayStatus, JurorRole
 from govlab.demoday.models import DemoDay, JuryDeclaration, JuryScore, Outcome, Selection
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
+from tests.browser import expect as check
 from tests.demoday.conftest import cohort_call, criteria_of, give, make_juror_user  # noqa: F401
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
@@ -42,26 +43,6 @@ def pt_number(value: str) -> str:
     """A decimal as a Portuguese page shows it (a decimal comma)."""
     with translation.override("pt"):
         return formats.localize(Decimal(value), use_l10n=True)
-
-
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
-def _sign_in(page, user, *, code=None):
-    page.goto("/pt/accounts/login/")
-    assert_accessible(page)
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    if code is not None:
-        expect()(page.locator("#id_code")).to_be_visible()
-        assert_accessible(page)
-        page.fill("#id_code", code())
-        page.locator("main button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r".*/dashboard/$"))
 
 
 @pytest.fixture
@@ -91,10 +72,6 @@ def _no_horizontal_scroll(page) -> bool:
 def test_a_demo_day_in_portuguese_from_planning_to_the_public_results(
     page, phone, lab, cohort_call, lab_staff, make_juror_user
 ):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    check = expect()
     call = cohort_call
     alpha, beta, gamma = call.cohort
     challenge = alpha.challenge
@@ -102,14 +79,12 @@ def test_a_demo_day_in_portuguese_from_planning_to_the_public_results(
     lab.save(update_fields=["languages"])
     juror = make_juror_user("Joana Jurada")
     chair_user = make_juror_user("Carla Presidente")
-    for user in (lab_staff, juror):
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    TOTP.activate(lab_staff, TOTP_SECRET)
+    prepare_sign_in(lab_staff, juror, totp=[lab_staff])
     page.set_default_timeout(10_000)
     main = page.locator("main")
 
     # --- The lab plans the Demo Day of the call. ------------------------------------------------------
-    _sign_in(page, lab_staff, code=current_totp_code)
+    sign_in(page, lab_staff, totp=current_totp_code, language="pt")
     page.goto(f"/pt/demo-day/lab/{lab.slug}/")
     assert_accessible(page)
     check(page.locator("html")).to_have_attribute("lang", "pt")
@@ -189,7 +164,7 @@ def test_a_demo_day_in_portuguese_from_planning_to_the_public_results(
     desk, page = page, phone
     main = page.locator("main")
     assert page.viewport_size == PHONE
-    _sign_in(page, juror)
+    sign_in(page, juror, language="pt")
     page.goto("/pt/demo-day/mine/")
     assert_accessible(page)
     page.get_by_role("link", name="Dia de demonstração Adeus robôs").click()
@@ -352,8 +327,8 @@ def test_a_demo_day_in_portuguese_from_planning_to_the_public_results(
     check(main).not_to_contain_text("Beta Voice")
 
     # --- Beta's people read their outcome and the jury's feedback. --------------------------------------
-    EmailAddress.objects.create(user=beta.member, email=beta.member.email, verified=True, primary=True)
-    _sign_in(page, beta.member)
+    prepare_sign_in(beta.member)
+    sign_in(page, beta.member, language="pt")
     page.goto(f"/pt/demo-day/outcome/{beta.reference}/")
     assert_accessible(page)
     check(main).to_contain_text(pt("Your solution was not selected."))

@@ -21,26 +21,14 @@ from govlab.evaluation.models import (
     ReviewPhase,
     ReviewRevision,
 )
+from tests.conftest import error
+from tests.conftest import patch as json_patch
+from tests.conftest import post as json_post
 from tests.factories import LabMembershipFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/evaluation"
-
-
-def error(response) -> dict:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
-
-
-def json_post(client, url, data=None):
-    return client.post(url, data or {}, content_type="application/json")
-
-
-def json_patch(client, url, data):
-    return client.patch(url, data, content_type="application/json")
 
 
 def criteria_ids(call) -> list[str]:

@@ -14,8 +14,9 @@ from django.utils import translation
 from govlab.evaluation import services
 from govlab.evaluation.enums import ReviewStatus
 from govlab.evaluation.models import ConflictDeclaration, Review
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
+from tests.browser import expect as check
 from tests.factories import LabMembershipFactory, UserFactory
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
@@ -26,41 +27,15 @@ def sv(message: str) -> str:
         return translation.gettext(message)
 
 
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
-def _sign_in(page, user, *, prefix="", code=None):
-    page.goto(f"{prefix}/accounts/login/")
-    assert_accessible(page)
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    if code is not None:
-        expect()(page.locator("#id_code")).to_be_visible()
-        page.fill("#id_code", code())
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/dashboard/$"))
-
-
 def test_a_blind_review_in_swedish_and_the_lab_ranks(
     page, live_server, lab, submitted_applications, lab_staff
 ):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    check = expect()
     call = submitted_applications[0].call
     lab.languages = ["en", "sv"]
     lab.save(update_fields=["languages"])
     person = UserFactory(full_name="Sara Sakkunnig", preferred_language="sv")
     LabMembershipFactory(lab=lab, role="evaluator", user=person)
-    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
-    for user in (lab_staff,):
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    TOTP.activate(lab_staff, TOTP_SECRET)
+    prepare_sign_in(person, lab_staff, totp=[lab_staff])
     services.phase_activate(
         phase=services.phase_save(call=call, by=lab_staff, name={"en": "Blind"}), by=lab_staff
     )
@@ -70,7 +45,7 @@ def test_a_blind_review_in_swedish_and_the_lab_ranks(
     page.set_default_timeout(10_000)
 
     # --- The evaluator finds the application by its reference only. --------------------------------
-    _sign_in(page, person, prefix="/sv")
+    sign_in(page, person, language="sv")
     page.goto("/sv/evaluation/mine/")
     assert_accessible(page)
     check(page.locator("html")).to_have_attribute("lang", "sv")
@@ -114,7 +89,7 @@ def test_a_blind_review_in_swedish_and_the_lab_ranks(
 
     # --- The lab sees it in the ranking. ----------------------------------------------------------------
     page.context.clear_cookies()
-    _sign_in(page, lab_staff, code=current_totp_code)
+    sign_in(page, lab_staff, totp=current_totp_code)
     page.goto(f"/evaluation/lab/{lab.slug}/{call.pk}/ranking/")
     assert_accessible(page)
     check(page.locator("main")).to_contain_text(application.reference)

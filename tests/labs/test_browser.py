@@ -7,8 +7,8 @@ team, and views the lab's public page in Spanish. Skipped when Playwright or a C
 import pytest
 
 from govlab.labs.models import LabMembership
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
 from tests.factories import LabFactory, LabMembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = BROWSER
@@ -16,29 +16,16 @@ pytestmark = BROWSER
 
 @pytest.mark.django_db(transaction=True)
 def test_browser_manager_sets_up_the_lab(page):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
     lab = LabFactory(slug="milab", name={"en": "MiLAB", "es": "MiLAB"}, languages=["es", "en"])
     OrganisationFactory(name="Invima", kind="public_entity").labs.add(lab)
     manager = LabMembershipFactory(lab=lab, role="manager", user=UserFactory(full_name="Marta Manager")).user
-    EmailAddress.objects.create(user=manager, email=manager.email, verified=True, primary=True)
-    TOTP.activate(manager, TOTP_SECRET)
+    prepare_sign_in(manager, totp=[manager])
     colleague = UserFactory(email="staff@milab.example", full_name="Sam Staff")
 
     # Sign in: password, then the code from the authenticator app.
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.fill("#id_login", manager.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    assert page.locator("h1").inner_text() == "Enter your code"
-    assert_accessible(page)
-    page.fill("#id_code", current_totp_code())
-    page.click("main button[type=submit]:text('Sign in')")
+    sign_in(page, manager, totp=current_totp_code)
 
     # The dashboard lists the lab with links to its team pages.
-    page.wait_for_url("**/dashboard/")
     assert page.locator("h1").inner_text() == "Welcome, Marta"
     assert_accessible(page)
     page.click("text=Settings of MiLAB")

@@ -5,21 +5,12 @@ the OpenAPI schema."""
 import pytest
 
 from govlab.monitoring.models import KpiDefinition
+from tests.conftest import error, post
 from tests.factories import LabFactory, LabMembershipFactory, OrganisationMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/monitoring/"
-
-
-def post(client, url, data):
-    return client.post(url, data, content_type="application/json")
-
-
-def error(response) -> dict:
-    body = response.json()
-    assert set(body) == {"error"}
-    return body["error"]
 
 
 def test_a_manager_defines_a_kpi_sets_a_target_and_reads_it(login, mlab, mmanager, world):
@@ -54,6 +45,24 @@ def test_a_manager_defines_a_kpi_sets_a_target_and_reads_it(login, mlab, mmanage
     rows = client.get(f"{API}labs/{mlab.slug}/kpi-series/?year=2024").json()
     assert rows[0]["status"] == "not_met"
     assert rows[0]["latest"]["value"] == "2"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "labs/{lab}/kpi-series/?year=-3",
+        "labs/{lab}/funnel/?year=0",
+        "labs/{lab}/cycle-times/?year=99999",
+        "labs/{lab}/results/?year=10000",
+        "kpis/{kpi}/series/?from=0&to=3",
+        "kpis/{kpi}/series/?to=99999",
+    ],
+)
+def test_a_year_out_of_the_calendar_is_a_field_error(address, login, mlab, mmanager, build):
+    kpi = build.kpi("identified", is_public=True)
+    response = login(mmanager).get(API + address.format(lab=mlab.slug, kpi=kpi.pk))
+    assert response.status_code == 400
+    assert error(response)["code"] == "invalid"
 
 
 def test_refusals_are_in_the_one_error_shape(login, mlab, mmanager, mstaff):

@@ -11,29 +11,12 @@ from django.utils import timezone, translation
 
 from govlab.challenges.enums import ChallengeStatus as S
 from govlab.monitoring.models import KpiDefinition, KpiTarget
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
+from tests.browser import expect as check
 from tests.monitoring.conftest import at
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
-
-
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
-def _sign_in(page, user):
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect()(page.locator("#id_code")).to_be_visible()
-    page.fill("#id_code", current_totp_code())
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/dashboard/$"))
 
 
 def _url(language, name, *args):
@@ -42,7 +25,6 @@ def _url(language, name, *args):
 
 
 def _define_and_follow(page, lab, language, code, year):
-    check = expect()
     page.goto(_url(language, "monitoring:dashboard", lab.slug))
     assert_accessible(page)
     page.goto(_url(language, "monitoring:kpi_list", lab.slug))
@@ -98,21 +80,13 @@ def _define_and_follow(page, lab, language, code, year):
 
 
 def test_a_manager_defines_a_kpi_sets_a_target_and_opens_the_report(page, live_server, build, mlab, mmanager):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
     year = timezone.localdate().year
     challenge = build.challenge((S.SUBMITTED, at(year, 1, 2)), (S.ACCEPTED, at(year, 1, 20)))
     build.challenge((S.SUBMITTED, at(year, 1, 5)))
-    mmanager.set_password(PASSWORD)
-    mmanager.save(update_fields=["password"])
-    EmailAddress.objects.get_or_create(
-        user=mmanager, email=mmanager.email, defaults={"verified": True, "primary": True}
-    )
-    TOTP.activate(mmanager, TOTP_SECRET)
+    prepare_sign_in(mmanager, totp=[mmanager])
     page.set_default_timeout(15_000)
 
-    _sign_in(page, mmanager)
+    sign_in(page, mmanager, totp=current_totp_code)
     _define_and_follow(page, mlab, "en", "identified-en", year)
     _define_and_follow(page, mlab, "fr", "identified-fr", year)
 
@@ -123,4 +97,4 @@ def test_a_manager_defines_a_kpi_sets_a_target_and_opens_the_report(page, live_s
     page.wait_for_url(re.compile(rf".*/monitoring/lab/{mlab.slug}/$"))
     page.goto(_url("fr", "monitoring:challenge", challenge.reference))
     assert_accessible(page)
-    expect()(page.locator("#timeline-title + .chart-with-table svg[role=img]")).to_have_count(1)
+    check(page.locator("#timeline-title + .chart-with-table svg[role=img]")).to_have_count(1)

@@ -1,13 +1,10 @@
 """The public OCDS pages and the managers' settings page pass axe (tests/browser.py)."""
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 
-from govlab.accounts.middleware import MFA_SESSION_KEY
 from govlab.ocds.publish import sync
-from tests.browser import BROWSER, assert_accessible
+from tests.browser import BROWSER, assert_accessible, sign_in_by_session
 from tests.factories import LabMembershipFactory
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
@@ -27,14 +24,7 @@ def test_the_ocds_pages_are_accessible(page, live_server, story):
         assert_accessible(page)
     # The managers' settings page, signed in (second factor passed) through the session cookie.
     manager = LabMembershipFactory(lab=story.lab, role="manager").user
-    client = Client()
-    client.force_login(manager)
-    session = client.session
-    session[MFA_SESSION_KEY] = True
-    session.save()
-    page.context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
-    )
+    sign_in_by_session(page, manager, live_server.url)
     page.goto(reverse("ocds:settings", args=[lab]))
     assert page.locator("#id_prefix").count() == 1
     assert_accessible(page)

@@ -7,31 +7,19 @@ import pytest
 
 from govlab.notifications.models import Notification
 from govlab.organisations.models import Organisation, OrganisationMembership
-from tests.browser import BROWSER, assert_accessible
+from tests.browser import BROWSER, assert_accessible, expect, prepare_sign_in, sign_in
 from tests.factories import LabFactory, TermFactory, UserFactory
 
 pytestmark = BROWSER
-PASSWORD = "correct-horse-battery"  # the factories' password
-
-
-def sign_in(page, user):
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    page.goto("/accounts/login/")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_browser_register_browse_and_manage_an_organisation(page):
-    from playwright.sync_api import expect
-
     lab = LabFactory(slug="milab-test", name={"en": "MiLAB test"})
     TermFactory(vocabulary="sector", code="browser-health", name={"en": "Health (browser)"})
     founder = UserFactory(email="founder@example.org", full_name="Founder")
     UserFactory(email="colleague@example.org", full_name="Colleague")
+    prepare_sign_in(founder)
     sign_in(page, founder)
 
     page.goto("/organisations/new/")
@@ -81,14 +69,13 @@ def test_browser_notifications_mark_read_with_htmx(page):
         recipient=person, kind="test", subject="First news", url="/organisations/"
     )
     Notification.objects.create(recipient=person, kind="test", subject="Second news")
+    prepare_sign_in(person)
     sign_in(page, person)
 
     page.goto("/notifications/")
     assert page.locator("#unread-summary").inner_text() == "You have 2 unread notifications."
     assert_accessible(page)
     page.locator(f"#notification-{first.pk} button").click()
-    from playwright.sync_api import expect
-
     expect(page.locator("#unread-summary")).to_have_text("You have 1 unread notification.")
     assert page.url.endswith("/notifications/")  # swapped in place, no reload
     assert_accessible(page)

@@ -12,22 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from govlab.audit.models import AuditEntry
 from govlab.pilots import selectors, services
 from govlab.pilots.models import Observation, Pilot, PilotUnit
+from tests.conftest import error, post
 from tests.pilots.conftest import START, member_of, metric, rate_metric
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/pilots/"
-
-
-def error(response) -> dict:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
-
-
-def post(client, url, data=None):
-    return client.post(url, data or {}, content_type="application/json")
 
 
 def body(application, **extra):

@@ -10,45 +10,17 @@ from django.urls import reverse
 
 from govlab.pilots import services
 from govlab.pilots.models import Pilot
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
+from tests.browser import expect as check
 from tests.pilots.conftest import BASELINE, START, member_of
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
 
 
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
-def _sign_in(page, user, *, code=None):
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    if code is not None:
-        expect()(page.locator("#id_code")).to_be_visible()
-        page.fill("#id_code", code())
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/dashboard/$"))
-
-
 def test_the_lab_runs_a_pilot_and_the_solver_follows_it(page, live_server, lab_staff, make_pilot, cohort):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    check = expect()
     solver = member_of(cohort[0])
-    for user in (lab_staff, solver):
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
-    TOTP.activate(lab_staff, TOTP_SECRET)
+    prepare_sign_in(lab_staff, solver, totp=[lab_staff])
     pilot = make_pilot()
     metric = pilot.metrics.get()
     for day, value in enumerate([12, 13, 11, 12]):
@@ -71,7 +43,7 @@ def test_the_lab_runs_a_pilot_and_the_solver_follows_it(page, live_server, lab_s
         )
     page.set_default_timeout(10_000)
 
-    _sign_in(page, lab_staff, code=current_totp_code)
+    sign_in(page, lab_staff, totp=current_totp_code)
     page.goto(reverse("pilots:lab_call", args=[pilot.lab.slug, pilot.call.pk]))
     assert_accessible(page)
     check(page.locator("main")).to_contain_text("Human first call routing")
@@ -117,7 +89,7 @@ def test_the_lab_runs_a_pilot_and_the_solver_follows_it(page, live_server, lab_s
     assert Pilot.objects.get(pk=pilot.pk).decision == "stop"
 
     page.context.clear_cookies()
-    _sign_in(page, solver)
+    sign_in(page, solver)
     page.goto(reverse("pilots:mine"))
     assert_accessible(page)
     page.get_by_role("link", name="Human first call routing").click()

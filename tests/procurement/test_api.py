@@ -10,26 +10,12 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from govlab.procurement import services
 from govlab.procurement.models import ProcurementProcess, Threshold
+from tests.conftest import error, patch, post
 from tests.factories import LabMembershipFactory, OrganisationMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/procurement/"
-
-
-def error(response) -> dict:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
-
-
-def post(client, url, data=None):
-    return client.post(url, data or {}, content_type="application/json")
-
-
-def patch(client, url, data):
-    return client.patch(url, data, content_type="application/json")
 
 
 def create_body(selected, routes, **extra):
@@ -135,6 +121,11 @@ def test_route_options_bad_input(login, selected, routes):
     client = login(selected.staff)
     url = f"{API}routes/{selected.challenge.reference}/"
     assert error(client.get(url + "?value=abc"))["fields"] == {"value": ["Give an amount, e.g. 150000."]}
+    # Not finite: the same refusal (NaN used to reach the comparisons and answer 500).
+    for nonsense in ("NaN", "sNaN", "Infinity"):
+        assert error(client.get(url + f"?value={nonsense}"))["fields"] == {
+            "value": ["Give an amount, e.g. 150000."]
+        }
     assert "on" in error(client.get(url + "?on=tomorrow"))["fields"]
     assert "currency" in error(client.get(url + "?currency=ZZZ"))["fields"]
 
@@ -195,6 +186,18 @@ def test_the_process_through_the_api(login, selected, routes, settings, tmp_path
     assert (
         "awards.0.value"
         in error(post(client, award_url, {"reasons": "x", "awards": [{**item, "value": "0"}]}))["fields"]
+    )
+    unknown = {"supplier": 999999999, "value": "10"}
+    assert error(post(client, award_url, {"reasons": "x", "awards": [item, unknown]}))["fields"] == {
+        "awards.1.supplier": ["Choose the supplier."]
+    }
+    assert (
+        "awards.0.application"
+        in (
+            error(post(client, award_url, {"reasons": "x", "awards": [{**item, "application": "NOPE"}]}))[
+                "fields"
+            ]
+        )
     )
     response = post(client, award_url, {"reasons": "Best value.", "awards": [item]})
     assert response.status_code == 200

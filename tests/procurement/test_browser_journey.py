@@ -8,47 +8,20 @@ import pytest
 from django.urls import reverse
 
 from govlab.procurement.models import ProcurementProcess
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER, assert_accessible
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, assert_accessible, prepare_sign_in, sign_in
+from tests.browser import expect as check
 from tests.factories import OrganisationMembershipFactory
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
 
 
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
-def _sign_in(page, user, *, code=None):
-    page.goto("/accounts/login/")
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    if code is not None:
-        expect()(page.locator("#id_code")).to_be_visible()
-        page.fill("#id_code", code())
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/dashboard/$"))
-
-
 def test_the_lab_chooses_a_route_and_awards(page, live_server, selected, routes, lab_manager, monkeypatch):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
-
     monkeypatch.setattr("govlab.ocds.publish.refresh_later", lambda challenge_id: None)
-    check = expect()
     supplier = OrganisationMembershipFactory(organisation=selected.supplier).user
-    for user in (lab_manager, supplier):
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
-    TOTP.activate(lab_manager, TOTP_SECRET)
+    prepare_sign_in(lab_manager, supplier, totp=[lab_manager])
     page.set_default_timeout(10_000)
-    _sign_in(page, lab_manager, code=current_totp_code)
+    sign_in(page, lab_manager, totp=current_totp_code)
     lab = selected.lab
 
     page.goto(reverse("procurement:procedures", args=[lab.slug]))
@@ -96,7 +69,7 @@ def test_the_lab_chooses_a_route_and_awards(page, live_server, selected, routes,
     assert_accessible(page)
 
     page.context.clear_cookies()
-    _sign_in(page, supplier)
+    sign_in(page, supplier)
     page.goto(reverse("procurement:mine"))
     assert_accessible(page)
     page.goto(reverse("procurement:detail", args=[process.pk]))

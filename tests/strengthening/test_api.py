@@ -19,6 +19,7 @@ from govlab.strengthening.models import (
     Programme,
     TrlAssessment,
 )
+from tests.conftest import error, post
 from tests.factories import LabMembershipFactory
 
 from .conftest import preselect
@@ -26,17 +27,6 @@ from .conftest import preselect
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/strengthening"
-
-
-def error(response) -> dict:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
-
-
-def post(client, url, data=None):
-    return client.post(url, data or {}, content_type="application/json")
 
 
 def test_start_the_programme(client, login, preselected_call, lab_staff, solver_member):

@@ -41,9 +41,10 @@ from govlab.strengthening.models import (
     TrlAssessment,
     WorkSession,
 )
-from tests.accounts.conftest import PASSWORD, TOTP_SECRET, current_totp_code
-from tests.browser import BROWSER
+from tests.accounts.conftest import current_totp_code
+from tests.browser import BROWSER, prepare_sign_in, sign_in
 from tests.browser import assert_accessible as assert_axe_clean
+from tests.browser import expect as check
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
 
@@ -80,25 +81,10 @@ def label(text: str) -> re.Pattern:
     return re.compile(rf"^\s*{re.escape(text)}( \({re.escape(es('required'))}\))?\s*$")
 
 
-def expect():
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect
-
-
 def _sign_in(page, user, *, code=None):
+    """Sign in afresh (whoever was signed in is signed out), in Spanish, with the target size checked too."""
     page.context.clear_cookies()
-    page.goto("/es/accounts/login/")
-    assert_accessible(page)
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    if code is not None:
-        expect()(page.locator("#id_code")).to_be_visible()
-        assert_accessible(page)
-        page.fill("#id_code", code())
-        page.get_by_role("button", name=es("Sign in")).click()
-    page.wait_for_url(re.compile(r".*/dashboard/$"))
+    sign_in(page, user, totp=code, language="es", check=assert_accessible)
 
 
 def _fresh_codes():
@@ -120,26 +106,21 @@ def _local(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M")
 
 
-def _verified(*users):
-    from allauth.account.models import EmailAddress
-
+def _verified(*users, totp=()):
+    """People who sign in in Spanish (``prepare_sign_in``)."""
     for user in users:
         user.preferred_language = "es"
         user.save(update_fields=["preferred_language"])
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    prepare_sign_in(*users, totp=totp)
 
 
 def test_a_programme_in_spanish_from_start_to_progress(
     page, live_server, lab, preselected_call, lab_staff, mentor_user
 ):
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    check = expect()
     call = preselected_call
     alpha, beta, gamma = call.applications_made
     solver = alpha.member
-    _verified(lab_staff, solver, mentor_user)
-    TOTP.activate(lab_staff, TOTP_SECRET)
+    _verified(lab_staff, solver, mentor_user, totp=[lab_staff])
     zone = zoneinfo.ZoneInfo(lab.time_zone)
     today = services.lab_today(lab)
     hour = timezone.localtime(timezone.now(), zone).replace(minute=0, second=0, microsecond=0, tzinfo=None)
